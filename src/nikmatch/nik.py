@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal
 
@@ -35,7 +36,7 @@ import numpy.typing as npt
 
 from nikmatch.errors import InvalidNIKError
 from nikmatch.privacy import mask_nik, mask_text
-from nikmatch.regions import CURRENT, HISTORIC, Regions, undot
+from nikmatch.regions import Regions, undot
 
 __all__ = [
     "MAX_AGE",
@@ -125,7 +126,8 @@ def problem_codes(mask: int) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- cleaning
 _FLOAT_EXACT_LIMIT = 2**53
 _APOSTROPHES = "'\u2018\u2019`\u00b4\""
-_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u2212_]+")
+_SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f.\-\u2010-\u2015\u2212_]+")
+_STRIP = " \t\n\r\x0b\x0c\x00\u00a0\u2007\u202f\ufeff"
 _TRAILING_ZERO_FRACTION = re.compile(r"^(\d+)[.,]0+$")
 _SCIENTIFIC = re.compile(r"^([0-9]+(?:[.,][0-9]*)?)[eE]\+?([0-9]{1,2})$")
 _DIGITS16 = re.compile(r"^[0-9]{16}$")
@@ -164,27 +166,22 @@ def _scientific(text: str) -> str:
     return f"{mantissa}E+{int(exponent)}"
 
 
-def _clean_text(text: str) -> tuple[str, int]:
-    text = text.strip().lstrip(_APOSTROPHES).rstrip(_APOSTROPHES).strip()
-    if not text:
-        return "", BIT["missing"]
-    match = _TRAILING_ZERO_FRACTION.match(text)
-    if match:
-        text = match.group(1)
+def _clean_scientific(text: str) -> tuple[str, int] | None:
     sci = _SCIENTIFIC.match(text.replace(" ", ""))
-    if sci:
-        mantissa = sci.group(1).replace(",", ".")
-        try:
-            number = Decimal(mantissa).scaleb(int(sci.group(2)))
-        except InvalidOperation:  # pragma: no cover - the regex admits only decimals
-            return text, BIT["non_digit"]
-        digits = mantissa.replace(".", "").lstrip("0").rstrip("0")
-        if number == number.to_integral_value():
-            whole = str(int(number))
-            if len(whole) == 16 and len(digits) < 16:
-                return _scientific(f"{mantissa}E{sci.group(2)}"), BIT["excel_precision_lost"]
-            text = whole
-    text = _SEPARATORS.sub("", text)
+    if not sci:
+        return None
+    mantissa = sci.group(1).replace(",", ".")
+    number = Decimal(mantissa).scaleb(int(sci.group(2)))
+    if number != number.to_integral_value():
+        return text, BIT["non_digit"]
+    whole = str(int(number))
+    digits = mantissa.replace(".", "").lstrip("0").rstrip("0")
+    if len(whole) == 16 and len(digits) < 16:
+        return _scientific(f"{mantissa}E{sci.group(2)}"), BIT["excel_precision_lost"]
+    return _check_digits(whole)
+
+
+def _check_digits(text: str) -> tuple[str, int]:
     if not text:
         return "", BIT["missing"]
     if not (text.isascii() and text.isdigit()):
@@ -192,6 +189,22 @@ def _clean_text(text: str) -> tuple[str, int]:
     if len(text) != 16:
         return text, BIT["length"]
     return text, 0
+
+
+def _clean_text(text: str) -> tuple[str, int]:
+    # Repeat until nothing changes, so that cleaning is idempotent.
+    while True:
+        step = text.strip(_STRIP).strip(_APOSTROPHES).strip(_STRIP)
+        match = _TRAILING_ZERO_FRACTION.match(step)
+        if match:
+            step = match.group(1)
+        scientific = _clean_scientific(step)
+        if scientific is not None:
+            return scientific
+        step = _SEPARATORS.sub("", step)
+        if step == text:
+            return _check_digits(text)
+        text = step
 
 
 def clean_value(value: object) -> tuple[str, int]:
@@ -328,13 +341,16 @@ class Decoded:
 
 def _region_outcome(regions: Regions, district: int) -> int:
     code = f"{district:06d}"
-    status = regions.status_codes([code[:2], code[:4], code])
-    if status[0] not in (CURRENT, HISTORIC):
+    province, regency = code[:2], code[:4]
+    if not (regions.is_current(province) or regions.is_historic(province)):
         return BIT["province_unknown"]
-    worst = int(status.max())
-    if worst == CURRENT:
+    if regions.is_current(regency) and regions.is_current(code):
         return 0
-    return BIT["region_historic"] if worst == HISTORIC else BIT["region_unknown"]
+    known = [regions.is_current(c) or regions.is_historic(c) for c in (regency, code)]
+    return BIT["region_historic"] if all(known) else BIT["region_unknown"]
+
+
+_OUTCOMES: weakref.WeakKeyDictionary[Regions, dict[int, int]] = weakref.WeakKeyDictionary()
 
 
 def region_masks(districts: npt.NDArray[np.int32], regions: Regions) -> npt.NDArray[np.uint32]:
@@ -345,11 +361,23 @@ def region_masks(districts: npt.NDArray[np.int32], regions: Regions) -> npt.NDAr
     """
     if districts.size == 0:
         return np.zeros(0, dtype=np.uint32)
+    memo = _OUTCOMES.setdefault(regions, {})
+
+    def outcome(district: int) -> int:
+        found = memo.get(district)
+        if found is None:
+            found = memo[district] = _region_outcome(regions, district)
+        return found
+
+    if districts.size < 4096:
+        small, inverse = np.unique(districts, return_inverse=True)
+        found = np.array([outcome(int(u)) for u in small], dtype=np.uint32)
+        return found[inverse.reshape(-1)]
     present = np.zeros(1_000_000, dtype=np.bool_)
     present[districts] = True
     uniques = np.flatnonzero(present)
     table = np.zeros(1_000_000, dtype=np.uint32)
-    table[uniques] = [_region_outcome(regions, int(u)) for u in uniques]
+    table[uniques] = [outcome(int(u)) for u in uniques]
     out: npt.NDArray[np.uint32] = table[districts]
     return out
 
@@ -373,61 +401,57 @@ def decode_digits(
     (1945, 8, 17, 2, 0)
     """
     n = digits.shape[0]
-    d = digits.astype(np.int32)
 
-    def number(start: int, stop: int) -> npt.NDArray[np.int32]:
-        acc = np.zeros(n, dtype=np.int32)
-        for col in range(start, stop):
-            acc = acc * 10 + d[:, col]
-        return acc
+    def pair(col: int) -> npt.NDArray[np.int16]:
+        out: npt.NDArray[np.int16] = digits[:, col].astype(np.int16) * 10 + digits[:, col + 1]
+        return out
 
-    district = number(0, 6)
-    raw_day = number(6, 8)
-    month = number(8, 10)
-    yy = number(10, 12)
-    serial = number(12, 16)
+    district = (
+        pair(0).astype(np.int32) * 10000 + pair(2).astype(np.int32) * 100 + pair(4)
+    ).astype(np.int32)
+    raw_day, month, yy = pair(6), pair(8), pair(10)
+    serial = (pair(12).astype(np.int32) * 100 + pair(14)).astype(np.int32)
 
     female = raw_day > 40
-    day = np.where(female, raw_day - 40, raw_day).astype(np.int32)
-    sex = np.where(female, 2, 1).astype(np.int8)
+    day = raw_day - female.astype(np.int16) * 40
+    sex = female.astype(np.int8) + 1
 
     ref_year = reference_ymd // 10000
-    year = (ref_year // 100 * 100 + yy).astype(np.int32)
-    partial = month * 100 + day
-    year = np.where(year * 10000 + partial > reference_ymd, year - 100, year).astype(np.int32)
+    partial = (month * 100 + day).astype(np.int32)
+    year = yy.astype(np.int32) + ref_year // 100 * 100
+    year -= ((year * 10000 + partial) > reference_ymd).astype(np.int32) * 100
     mask = np.zeros(n, dtype=np.uint32)
+
+    def flag(code: str, where: npt.NDArray[np.bool_]) -> None:
+        np.bitwise_or(mask, np.uint32(BIT[code]), out=mask, where=where)
 
     if record_ymd is not None:
         rec_year = (record_ymd // 10000).astype(np.int32)
         readable = record_ymd > 0
         by_record = rec_year // 100 * 100 + yy
-        by_record = np.where(by_record - rec_year > 50, by_record - 100, by_record)
-        by_record = np.where(rec_year - by_record > 50, by_record + 100, by_record)
+        by_record -= (by_record - rec_year > 50).astype(np.int32) * 100
+        by_record += (rec_year - by_record > 50).astype(np.int32) * 100
         year = np.where(readable, by_record, year).astype(np.int32)
-        mask |= np.where(record_ymd < 0, BIT["record_birth_date_unreadable"], 0).astype(np.uint32)
+        flag("record_birth_date_unreadable", record_ymd < 0)
 
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
     dim = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
-    date_ok = month_ok & (day >= 1) & (day <= dim)
+    date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= dim)
     ymd = year * 10000 + partial
 
     mask |= region_masks(district, regions)
-    mask |= np.where(~date_ok, BIT["date_invalid"], 0).astype(np.uint32)
-    mask |= np.where(serial == 0, BIT["serial_zero"], 0).astype(np.uint32)
-    mask |= np.where(date_ok & (ymd > reference_ymd), BIT["birth_date_future"], 0).astype(
-        np.uint32
-    )
-    age = (reference_ymd - ymd) // 10000
-    mask |= np.where(date_ok & (age > MAX_AGE), BIT["age_implausible"], 0).astype(np.uint32)
+    flag("date_invalid", ~date_ok)
+    flag("serial_zero", serial == 0)
+    flag("birth_date_future", date_ok & (ymd > reference_ymd))
+    flag("age_implausible", date_ok & ((reference_ymd - ymd) // 10000 > MAX_AGE))
     if record_ymd is not None:
-        differs = date_ok & (record_ymd > 0) & (ymd != record_ymd)
-        mask |= np.where(differs, BIT["birth_date_mismatch"], 0).astype(np.uint32)
+        flag("birth_date_mismatch", date_ok & (record_ymd > 0) & (ymd != record_ymd))
     if record_sex is not None:
-        differs = date_ok & (record_sex > 0) & (sex != record_sex)
-        mask |= np.where(differs, BIT["sex_mismatch"], 0).astype(np.uint32)
-        mask |= np.where(record_sex < 0, BIT["record_sex_unreadable"], 0).astype(np.uint32)
+        flag("sex_mismatch", date_ok & (record_sex > 0) & (sex != record_sex))
+        flag("record_sex_unreadable", record_sex < 0)
     sex = np.where(date_ok, sex, 0).astype(np.int8)
+    day = day.astype(np.int32)
+    month = month.astype(np.int32)
     return Decoded(district, year, month, day, date_ok, sex, serial, mask)
 
 

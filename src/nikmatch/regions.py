@@ -103,7 +103,15 @@ class Regions:
     ('Kota Bandar Lampung', 'demo', 2)
     """
 
-    __slots__ = ("_children", "_edition", "_historic", "_names", "_village_loader", "_villages")
+    __slots__ = (
+        "__weakref__",
+        "_children",
+        "_edition",
+        "_historic",
+        "_names",
+        "_village_loader",
+        "_villages",
+    )
 
     def __init__(
         self,
