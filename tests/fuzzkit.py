@@ -271,3 +271,12 @@ def hits_known_bug(*values: object) -> bool:
             if any(check(cell) for check in KNOWN_BUGS.values()):
                 return True
     return False
+
+
+def bug_check_niks_unhashable_record_field(frame: pd.DataFrame) -> bool:
+    """``check_niks`` with a list in ``jenis_kelamin``/``tanggal_lahir``: pandas TypeError."""
+    return any(
+        isinstance(cell, (list, dict, set))
+        for column in ("jenis_kelamin", "tanggal_lahir") if column in frame.columns
+        for cell in frame[column].tolist()
+    )
