@@ -387,23 +387,24 @@ def _check(
         strings = _fast_strings(values)
         if strings is not None:
             fast, digits = strings
-            cleaned[fast] = values[fast]
+            cleaned = values.copy()
+            cleaned[~fast] = None
         else:
             fast, digits, as_text = _fast_digits(values)
             cleaned[fast] = _fast_text(values, fast, as_text)
         has = fast | _slow_rows(values, np.flatnonzero(~fast), digits, cleaned, mask)
+    if not has.all():
+        digits[~has] = 0
     ref = reference_date if reference_date is not None else dt.date.today()
-    ref_ymd = ref.year * 10000 + ref.month * 100 + ref.day
-    all_rows = bool(has.all())
-    pick = slice(None) if all_rows else np.flatnonzero(has)
-    sub = decode_digits(
-        digits[pick],
-        reference_ymd=ref_ymd,
+    # Every row is decoded (rows without 16 usable digits hold zeros and are masked out below):
+    # cheaper than selecting and scattering back.
+    decoded = decode_digits(
+        digits,
+        reference_ymd=ref.year * 10000 + ref.month * 100 + ref.day,
         regions=regions,
-        record_ymd=None if record_ymd is None else record_ymd[pick],
-        record_sex=None if record_sex is None else record_sex[pick],
+        record_ymd=record_ymd,
+        record_sex=record_sex,
     )
-    decoded = sub if all_rows else _scatter(sub, np.flatnonzero(has), n)
     mask |= np.where(has, decoded.mask, 0).astype(np.uint32)
     if record_ymd is not None:
         mask |= np.where(~has & (record_ymd < 0), BIT["record_birth_date_unreadable"], 0).astype(
@@ -423,17 +424,5 @@ def _check(
             pd.arrays.IntegerArray(decoded.serial.astype(np.int16), ~has), index=index
         ),
     }
-    frame: pd.DataFrame = pd.DataFrame(columns, index=index)
+    frame: pd.DataFrame = pd.DataFrame(columns, index=index, copy=False)
     return frame
-
-
-def _scatter(sub: Decoded, rows: npt.NDArray[np.intp], n: int) -> Decoded:
-    def put(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        full = np.zeros(n, dtype=values.dtype)
-        full[rows] = values
-        return full
-
-    return Decoded(
-        put(sub.district), put(sub.year), put(sub.month), put(sub.day), put(sub.date_ok),
-        put(sub.sex), put(sub.serial), put(sub.mask),
-    )
