@@ -25,7 +25,7 @@ from sphinx.util import logging
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
-BENCHMARK_OUT = ROOT / "benchmarks" / "out"
+BENCHMARK_OUT = Path(os.environ.get("NIKMATCH_BENCHMARK_OUT", ROOT / "benchmarks" / "out"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import nikmatch  # noqa: E402  (after the path is set)
@@ -49,6 +49,14 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store", "README.md"]
+# Tutorials written against the DESIGN §2 contract but waiting for the matcher / nikmatch.synth to
+# land; they are executed (and can fail the build) as soon as they leave this list.
+PENDING_TUTORIALS: list[str] = [
+    "tutorials/find-duplicates.md",
+    "tutorials/link-belum-rekam.md",
+    "tutorials/tune-and-evaluate.md",
+]
+exclude_patterns += PENDING_TUTORIALS
 templates_path = ["_templates"]
 language = "en"
 today_fmt = "%Y-%m-%d"
@@ -89,8 +97,8 @@ html_theme_options = {
 # -- Generated content ---------------------------------------------------------------------------
 _BENCHMARK_MARKER = re.compile(r"^<!--\s*benchmark-table:\s*([\w.-]+)\s*-->\s*$", re.MULTILINE)
 _BENCHMARK_COMMANDS = {
-    "accuracy": "python benchmarks/accuracy.py --out benchmarks/out",
-    "speed": "python benchmarks/speed.py --out benchmarks/out",
+    "accuracy": "python benchmarks/accuracy.py --full --out",
+    "speed": "python benchmarks/speed.py --out",
 }
 
 
@@ -99,7 +107,7 @@ def benchmark_block(name: str) -> str:
     path = BENCHMARK_OUT / f"{name}.md"
     if path.is_file():
         rel = os.path.relpath(path, DOCS)
-        return f"```{{include}} {rel}\n```\n"
+        return f"```{{include}} {rel}\n:heading-offset: 1\n```\n"
     command = _BENCHMARK_COMMANDS.get(name, f"the benchmark that writes benchmarks/out/{name}.md")
     return (
         ":::{note}\n"
