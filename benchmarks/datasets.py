@@ -258,8 +258,40 @@ FULL = (*DEFAULT, "gen-20k-s2", "gen-20k-s3", "gen-100k-s2", "rekam-16k-100k-s1"
 CI = ("febrl3", "febrl4", "gen-20k-s1", "rekam-2k-20k-s1")
 
 
-def load(name: str) -> Dataset:
-    """Load a data set by name (see the module docstring for the naming scheme)."""
+def _synth_fingerprint() -> str:
+    """Hash of the synth sources and pandas version: a cached data set is reused only while
+    neither changed."""
+    import hashlib
+
+    import nikmatch
+
+    root = Path(nikmatch.__file__).resolve().parent
+    digest = hashlib.sha256(pd.__version__.encode())
+    for path in sorted([*root.glob("synth.py"), *root.glob("synth/**/*.py"),
+                        *root.glob("synth/**/*.csv")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load(name: str, *, cache: bool = True) -> Dataset:
+    """Load a data set by name (see the module docstring for the naming scheme).
+
+    Generated sets are pickled under ``benchmarks/.cache/datasets/`` (keyed by a hash of the
+    synth sources and the pandas version), so a 1M register is generated once.
+    """
+    if cache and not name.startswith("febrl"):
+        import pickle
+
+        path = CACHE / "datasets" / f"{name}-{_synth_fingerprint()}.pkl"
+        if path.exists():
+            with path.open("rb") as handle:
+                cached: Dataset = pickle.load(handle)  # noqa: S301 - our own cache file
+            return cached
+        dataset = load(name, cache=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        return dataset
     if match := re.fullmatch(r"febrl([1-4])", name):
         return load_febrl(int(match.group(1)))
     if match := re.fullmatch(r"gen-(\d+[km]?)-s(\d+)", name):
