@@ -336,7 +336,7 @@ def _numeric_rows(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.bool_], npt.
     mask = np.zeros(n, dtype=np.uint32)
     if values.dtype.kind == "f":
         finite = np.isfinite(values)
-        mask[~finite] = BIT["missing"]
+        mask[np.isnan(values)] = BIT["missing"]
         safe = np.where(finite, values, 0.0)
         integral = finite & (safe == np.floor(safe)) & (safe >= 0)
         lost = integral & (safe >= 2.0**53) & (safe < 1e16)
@@ -345,7 +345,7 @@ def _numeric_rows(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.bool_], npt.
         mask[lost] = BIT["excel_precision_lost"]
         mask[suspect] = BIT["excel_precision_suspect"]
         # values that are not whole numbers or too large are cleaned as text, per value
-        careful = finite & ~(integral & (safe < 1e16))
+        careful = np.isinf(values) | (finite & ~(integral & (safe < 1e16)))
     else:
         whole = values.astype(np.int64)
         careful = whole < 0
@@ -414,15 +414,20 @@ def _check(
         mask |= np.where(~has & (record_sex < 0), BIT["record_sex_unreadable"], 0).astype(
             np.uint32
         )
+    # Columns are built on positions; the caller's index (duplicates included) is set at the end.
+    positional = pd.RangeIndex(len(index))
     columns: dict[str, Any] = {
-        "nik": pd.Series(cleaned, index=index, dtype=_TEXT_DTYPE),
-        **_problem_columns(mask, index),
-        **_region_columns(decoded.district, has, index),
-        "birth_date": pd.Series(_dates(decoded, has), index=index),
-        "sex": _categorical(np.where(has, decoded.sex.astype(np.int64) - 1, -1), ["L", "P"], index),
+        "nik": pd.Series(cleaned, index=positional, dtype=_TEXT_DTYPE),
+        **_problem_columns(mask, positional),
+        **_region_columns(decoded.district, has, positional),
+        "birth_date": pd.Series(_dates(decoded, has), index=positional),
+        "sex": _categorical(
+            np.where(has, decoded.sex.astype(np.int64) - 1, -1), ["L", "P"], positional
+        ),
         "serial": pd.Series(
-            pd.arrays.IntegerArray(decoded.serial.astype(np.int16), ~has), index=index
+            pd.arrays.IntegerArray(decoded.serial.astype(np.int16), ~has), index=positional
         ),
     }
-    frame: pd.DataFrame = pd.DataFrame(columns, index=index, copy=False)
+    frame: pd.DataFrame = pd.DataFrame(columns, index=positional, copy=False)
+    frame.index = index  # set, not aligned: duplicate labels stay row by row
     return frame

@@ -129,6 +129,8 @@ _APOSTROPHES = "'\u2018\u2019`\u00b4\""
 _SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f.\-\u2010-\u2015\u2212_]+")
 _STRIP = " \t\n\r\x0b\x0c\x00\u00a0\u2007\u202f\ufeff"
 _TRAILING_ZERO_FRACTION = re.compile(r"^(\d+)[.,]0+$")
+# a ".0"/",00" suffix after a 16-digit number written with separators
+_ZERO_SUFFIX = re.compile(r"^(.*[0-9])[.,]0+$", re.DOTALL)
 _SCIENTIFIC = re.compile(r"^([0-9]+(?:[.,][0-9]*)?)[eE]\+?([0-9]{1,2})$")
 _DIGITS16 = re.compile(r"^[0-9]{16}$")
 
@@ -149,14 +151,13 @@ def _is_missing(value: object) -> bool:
 def _clean_float(value: float) -> tuple[str, int]:
     if not math.isfinite(value) or value != int(value) or value < 0:
         return _clean_text(repr(value))
-    number = int(value)
-    if number >= _FLOAT_EXACT_LIMIT:
-        # A float this large cannot hold every integer: the last digits are not trustworthy.
-        return _scientific(f"{value:.14E}"), BIT["excel_precision_lost"]
-    text = str(number)
+    text = str(int(value))
+    if len(text) == 16 and int(value) >= _FLOAT_EXACT_LIMIT:
+        # A float this large cannot hold every integer: keep the 15 digits Excel would keep.
+        return _scientific(f"{text[0]}.{text[1:15]}E+15"), BIT["excel_precision_lost"]
     if len(text) == 16 and text.endswith("0"):
         return text, BIT["excel_precision_suspect"]
-    return text, 0
+    return _check_digits(text)
 
 
 def _scientific(text: str) -> str:
@@ -195,8 +196,11 @@ def _clean_text(text: str) -> tuple[str, int]:
     # Repeat until nothing changes, so that cleaning is idempotent.
     while True:
         step = text.strip(_STRIP).strip(_APOSTROPHES).strip(_STRIP)
-        match = _TRAILING_ZERO_FRACTION.match(step)
-        if match:
+        match = _TRAILING_ZERO_FRACTION.match(step) or _ZERO_SUFFIX.match(step)
+        if match and (
+            match.re is _TRAILING_ZERO_FRACTION
+            or _DIGITS16.match(_SEPARATORS.sub("", match.group(1)))
+        ):
             step = match.group(1)
         scientific = _clean_scientific(step)
         if scientific is not None:
@@ -450,9 +454,9 @@ def decode_digits(
         flag("sex_mismatch", date_ok & (record_sex > 0) & (sex != record_sex))
         flag("record_sex_unreadable", record_sex < 0)
     sex = np.where(date_ok, sex, 0).astype(np.int8)
-    day = day.astype(np.int32)
-    month = month.astype(np.int32)
-    return Decoded(district, year, month, day, date_ok, sex, serial, mask)
+    return Decoded(
+        district, year, month.astype(np.int32), day.astype(np.int32), date_ok, sex, serial, mask
+    )
 
 
 # --------------------------------------------------------------------------- public objects
@@ -574,11 +578,14 @@ def validate_nik(
     """
     cleaned, mask = clean_value(value)
     regions = regions if regions is not None else Regions.default()
-    if mask & ERROR_BITS:
-        return NIKReport(cleaned, problem_codes(mask), None)
-    digits = (np.frombuffer(cleaned.encode("ascii"), dtype=np.uint8) - 48).reshape(1, 16)
     rec_ymd = np.array([date_ymd(birth_date)], dtype=np.int64)
     rec_sex = np.array([sex_code(sex)], dtype=np.int8)
+    if mask & ERROR_BITS:
+        # The record's own fields are still reported when unreadable.
+        mask |= BIT["record_birth_date_unreadable"] if rec_ymd[0] < 0 else 0
+        mask |= BIT["record_sex_unreadable"] if rec_sex[0] < 0 else 0
+        return NIKReport(cleaned, problem_codes(mask), None)
+    digits = (np.frombuffer(cleaned.encode("ascii"), dtype=np.uint8) - 48).reshape(1, 16)
     out = decode_digits(
         digits,
         reference_ymd=_reference_ymd(reference_date),
