@@ -141,6 +141,8 @@ def score(dataset: datasets.Dataset, result: dict[str, Any], out: Path) -> dict[
         total = result.get("n_candidates_total") or blocking.n_candidates
         metrics["n_candidates"] = int(total)
         metrics["reduction_ratio"] = 1.0 - total / blocking.n_possible if blocking.n_possible else 0.0
+    elif result.get("n_candidates_total") is not None:
+        metrics["n_candidates"] = int(result["n_candidates_total"])
     if dataset.hard_negatives is not None:
         merged = hard_negative_merges(predicted, dataset.hard_negatives, link=link)
         totals = dataset.hard_negatives["kind"].astype(str).value_counts().to_dict()

@@ -305,8 +305,14 @@ def load(name: str, *, cache: bool = True) -> Dataset:
 LOADERS: dict[str, Callable[[], Dataset]] = {name: (lambda n=name: load(n)) for name in FULL}
 
 
-def write_for_systems(dataset: Dataset, folder: Path | None = None) -> Path:
-    """Write the records as CSV (text columns + ``rid``) and ``spec.json``; return the spec path."""
+def write_for_systems(
+    dataset: Dataset, folder: Path | None = None, *, options: dict[str, object] | None = None
+) -> Path:
+    """Write the records as CSV (text columns + ``rid``) and ``spec.json``; return the spec path.
+
+    ``options`` reach the systems (e.g. ``{"no_candidates": True}`` for speed runs, where
+    returning every blocked pair would cost more than the matching).
+    """
     import json
 
     folder = folder or CACHE / "runs" / dataset.name
@@ -316,7 +322,7 @@ def write_for_systems(dataset: Dataset, folder: Path | None = None) -> Path:
     if dataset.right is not None:
         _write_records(dataset.right, folder / "right.csv")
     spec = {"name": dataset.name, "kind": dataset.kind, "schema": dataset.schema, **files,
-            "options": {"seed": 1}}
+            "options": {"seed": 1, **(options or {})}}
     path = folder / "spec.json"
     path.write_text(json.dumps(spec, indent=2))
     return path

@@ -17,8 +17,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _protocol import Output, Spec, as_pair_array, main
@@ -156,25 +154,34 @@ def run(spec: Spec, variant: str) -> Output:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=no_tf_in_em
         )
-    scored = linker.inference.predict().as_pandas_dataframe()
-    return _to_output(scored, link)
+    scored = linker.inference.predict()
+    return _to_output(scored.as_duckdbpyrelation(), link, keep_candidates=not spec.options.get("no_candidates"))
 
 
-def _to_output(scored: pd.DataFrame, link: bool) -> Output:
-    ids_l = scored["rid_l"].to_numpy()
-    ids_r = scored["rid_r"].to_numpy()
+def _columns(relation: Any, where: str, link: bool) -> Any:
+    """(list id, register id) pairs of the rows matching ``where``, fetched as two int64 arrays
+    straight from DuckDB (never the whole scored table as pandas)."""
     if link:  # put the list id first, whatever order Splink used
-        flipped = (scored["source_dataset_l"] == "b_register").to_numpy()
-        ids_l, ids_r = ids_l.copy(), ids_r.copy()
-        ids_l[flipped], ids_r[flipped] = scored["rid_r"].to_numpy()[flipped], scored["rid_l"].to_numpy()[flipped]
-    candidates = as_pair_array(ids_l, ids_r)
-    keep = (scored["match_probability"] >= THRESHOLD).to_numpy()
+        select = (
+            "case when source_dataset_l = 'b_register' then rid_r else rid_l end as a, "
+            "case when source_dataset_l = 'b_register' then rid_l else rid_r end as b"
+        )
+    else:
+        select = "rid_l as a, rid_r as b"
+    arrays = relation.filter(where).project(select).fetchnumpy()
+    return as_pair_array(arrays["a"], arrays["b"])
+
+
+def _to_output(relation: Any, link: bool, *, keep_candidates: bool) -> Output:
     import splink
 
+    predicted = _columns(relation, f"match_probability >= {THRESHOLD}", link)
+    candidates = _columns(relation, "true", link) if keep_candidates else None
     return Output(
-        predicted=candidates[keep],
+        predicted=predicted,
         candidates=candidates,
-        notes={"system": f"splink {splink.__version__} (duckdb)", "threshold": THRESHOLD},
+        notes={"system": f"splink {splink.__version__} (duckdb)", "threshold": THRESHOLD,
+               "n_candidates_total": int(relation.count("*").fetchall()[0][0])},
     )
 
 
