@@ -238,15 +238,22 @@ def _region_columns(
     return {k: out[k] for k in ("province", "regency", "district")}
 
 
+_FIRST_YEAR, _LAST_YEAR = 1678, 2261  # the range of datetime64[ns]
+_YEARS = np.arange(_FIRST_YEAR, _LAST_YEAR + 1)
+_YEAR_START = (
+    (_YEARS - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+)
+_LEAP = (_YEARS % 4 == 0) & ((_YEARS % 100 != 0) | (_YEARS % 400 == 0))
+_MONTH_START = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30]).astype(np.int64)
+
+
 def _dates(decoded: Decoded, has: npt.NDArray[np.bool_]) -> npt.NDArray[np.datetime64]:
-    """Birth dates as ``datetime64[ns]`` (NaT where not decodable), by integer arithmetic."""
-    ok = has & decoded.date_ok
-    month = decoded.month.astype(np.int64)
-    y = decoded.year.astype(np.int64) - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * ((month + 9) % 12) + 2) // 5 + decoded.day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    """Birth dates as ``datetime64[ns]`` (NaT where not decodable), by table look-ups."""
+    year = decoded.year
+    ok = has & decoded.date_ok & (year >= _FIRST_YEAR) & (year <= _LAST_YEAR)
+    y = np.where(ok, year - _FIRST_YEAR, 0)
+    m = np.where(ok, decoded.month - 1, 0)
+    days = _YEAR_START[y] + _MONTH_START[m] + (_LEAP[y] & (m >= 2)) + decoded.day - 1
     nanos = np.where(ok, days * 86_400_000_000_000, np.iinfo(np.int64).min)
     out: npt.NDArray[np.datetime64] = nanos.view("datetime64[ns]")
     return out
@@ -259,13 +266,14 @@ def _problem_columns(mask: npt.NDArray[np.uint32], index: pd.Index) -> dict[str,
     rank = np.zeros(1 << 16, dtype=np.int64)
     rank[uniques] = np.arange(len(uniques))
     labels = [";".join(problem_codes(int(u))) for u in uniques]
-    severity = np.where(
-        (mask & ERROR_BITS) != 0, 2, np.where((mask & WARNING_BITS) != 0, 1, 0)
-    )
+    codes = rank[mask]
+    # per distinct mask: validity and severity, then one gather per row
+    errors = (uniques & ERROR_BITS) != 0
+    severity = np.where(errors, 2, np.where((uniques & WARNING_BITS) != 0, 1, 0))
     return {
-        "is_valid": pd.Series((mask & ERROR_BITS) == 0, index=index),
-        "problems": _categorical(rank[mask], labels, index),
-        "severity": _categorical(severity, ["ok", "warning", "error"], index),
+        "is_valid": pd.Series(~errors[codes], index=index),
+        "problems": _categorical(codes, labels, index),
+        "severity": _categorical(severity[codes], ["ok", "warning", "error"], index),
     }
 
 

@@ -33,6 +33,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from nikmatch.errors import InvalidNIKError
 from nikmatch.privacy import mask_nik, mask_text
@@ -140,12 +141,7 @@ def _is_missing(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    try:
-        import pandas as pd
-
-        return value is pd.NA or value is pd.NaT
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        return False
+    return value is pd.NA or value is pd.NaT
 
 
 def _clean_float(value: float) -> tuple[str, int]:
@@ -193,6 +189,8 @@ def _check_digits(text: str) -> tuple[str, int]:
 
 
 def _clean_text(text: str) -> tuple[str, int]:
+    if len(text) == 16 and text.isascii() and text.isdigit():
+        return text, 0
     # Repeat until nothing changes, so that cleaning is idempotent.
     while True:
         step = text.strip(_STRIP).strip(_APOSTROPHES).strip(_STRIP)
