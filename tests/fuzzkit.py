@@ -237,30 +237,14 @@ def equal_or_both_missing(a: object, b: object) -> bool:
 # the fuzz tests then cover that input again.
 
 
-def _integral_float(value: object) -> int | None:
-    if isinstance(value, (float, np.floating)) and math.isfinite(float(value)):
-        number = float(value)
-        if number.is_integer() and number >= 0:
-            return int(number)
-    return None
+def bug_validate_nik_ancient_birth_date(birth_date: object) -> bool:
+    """``validate_nik("1100000101000001", birth_date=date(50, 1, 1))``: ``year 0`` ValueError."""
+    return isinstance(birth_date, dt.date) and birth_date.year < 200
 
 
-def bug_validate_nik_short_float(value: object) -> bool:
-    """``validate_nik(0.0)``: a whole float without 16 digits crashes in numpy ``reshape``."""
-    number = _integral_float(value)
-    return number is not None and number < 2**53 and len(str(number)) != 16
-
-
-def bug_clean_nik_not_idempotent(value: object) -> bool:
-    """``clean_nik(9999999999999996.0) == '1E+16'`` but ``clean_nik('1E+16')`` expands it."""
-    number = _integral_float(value)
-    return number is not None and number >= 2**53 and len(str(number)) != 16
-
-
-KNOWN_BUGS: dict[str, Callable[[object], bool]] = {
-    "validate_nik_short_float": bug_validate_nik_short_float,
-    "clean_nik_not_idempotent": bug_clean_nik_not_idempotent,
-}
+# Fixed and removed: validate_nik(0.0) crashed in numpy reshape; clean_nik(9999999999999996.0)
+# was not idempotent.
+KNOWN_BUGS: dict[str, Callable[[object], bool]] = {}
 
 
 def hits_known_bug(*values: object) -> bool:
