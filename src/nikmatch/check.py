@@ -51,6 +51,7 @@ Column = pd.Series | np.ndarray | list[Any] | str | None
 
 # pandas 3 stores text as its ``str`` dtype; pandas 2 as ``object``.
 _TEXT_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+_SEX_TEXT = np.array([None, "L", "P"], dtype=object)
 
 
 def _column(frame: pd.DataFrame | None, spec: Column, names: tuple[str, ...], n: int,
@@ -298,7 +299,8 @@ def check_niks(
     (``;``-joined codes of :data:`nikmatch.nik.PROBLEMS`, ``''`` when none), ``severity``
     (``ok``/``warning``/``error``), ``province``, ``regency``, ``district`` (code text, NA when
     not 16 digits), ``birth_date`` (``datetime64``, NaT when invalid), ``sex`` (``L``/``P``/NA),
-    ``serial`` (nullable integer).  Text columns with few distinct values are categoricals.
+    ``serial`` (nullable integer).  ``problems``, ``severity`` and the region codes are
+    categoricals (few distinct values); ``nik`` and ``sex`` are plain text.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"nik": ["1871015708450001", "1871011708450002"],
@@ -429,8 +431,8 @@ def _check(
         **_problem_columns(mask, positional),
         **_region_columns(decoded.district, has, positional),
         "birth_date": pd.Series(_dates(decoded, has), index=positional),
-        "sex": _categorical(
-            np.where(has, decoded.sex.astype(np.int64) - 1, -1), ["L", "P"], positional
+        "sex": pd.Series(
+            _SEX_TEXT[np.where(has, decoded.sex, 0)], index=positional, dtype=_TEXT_DTYPE
         ),
         "serial": pd.Series(
             pd.arrays.IntegerArray(decoded.serial.astype(np.int16), ~has), index=positional
