@@ -206,3 +206,13 @@ def test_historic_region_with_user_table() -> None:
     report = validate_nik("9101011708450001", regions=regions)
     assert report.problems == ("region_historic",)
     assert report.is_valid
+
+
+def test_ancient_or_far_future_record_dates_are_unreadable() -> None:
+    report = validate_nik("1100000101000001", birth_date=dt.date(50, 1, 1), reference_date=REF)
+    assert "record_birth_date_unreadable" in report.problems
+    assert validate_nik("1871015708450001", birth_date="01-01-2300").problems == (
+        "record_birth_date_unreadable",
+    )
+    # a reference date in antiquity never crashes either
+    assert validate_nik("1871015708450001", reference_date=dt.date(1, 1, 1)).problems

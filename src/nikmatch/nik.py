@@ -295,8 +295,12 @@ def date_ymd(value: object) -> int:
     Accepts ``date``/``datetime``/``Timestamp``/``datetime64`` and text (``YYYY-MM-DD``,
     ``DD-MM-YYYY``, ``DD/MM/YYYY``, ``YYYYMMDD``; day first, as in Indonesian exports).
 
+    Dates outside 1800-2199 count as unreadable.
+
     >>> date_ymd("17-08-1945"), date_ymd(dt.date(1945, 8, 17)), date_ymd(None), date_ymd("x")
     (19450817, 19450817, 0, -1)
+    >>> date_ymd(dt.date(50, 1, 1))
+    -1
     """
     if _is_missing(value):
         return 0
@@ -305,7 +309,7 @@ def date_ymd(value: object) -> int:
             return 0
         value = value.astype("datetime64[D]").item()
     if isinstance(value, dt.date):  # datetime and pandas Timestamp are dates too
-        return value.year * 10000 + value.month * 100 + value.day
+        return _plausible_ymd(value.year * 10000 + value.month * 100 + value.day)
     text = str(value).strip()
     if not text:
         return 0
@@ -315,8 +319,13 @@ def date_ymd(value: object) -> int:
             parsed = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return parsed.year * 10000 + parsed.month * 100 + parsed.day
+        return _plausible_ymd(parsed.year * 10000 + parsed.month * 100 + parsed.day)
     return -1
+
+
+def _plausible_ymd(ymd: int) -> int:
+    """Birth dates outside 1800-2199 cannot be a resident's: treated as unreadable (-1)."""
+    return ymd if 18000101 <= ymd <= 21991231 else -1
 
 
 def _ymd(day: dt.date) -> int:
@@ -438,7 +447,7 @@ def decode_digits(
 
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     dim = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
-    date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= dim)
+    date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= dim) & (year >= 1)
     ymd = year * 10000 + partial
 
     mask |= region_masks(district, regions)
