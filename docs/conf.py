@@ -11,6 +11,8 @@ Two things are generated here rather than typed by hand:
   ``benchmarks/speed.py``); when that file is absent, by a note saying how to produce it.
 * the guide's table of contents: entries of ``guide/index.md`` whose page does not exist yet are
   left out (a glob picks up pages added later), so the build never fails on a page in progress.
+
+Tutorials listed in ``PENDING_TUTORIALS`` are not built; every other tutorial is executed.
 """
 
 from __future__ import annotations
