@@ -237,13 +237,8 @@ def equal_or_both_missing(a: object, b: object) -> bool:
 # the fuzz tests then cover that input again.
 
 
-def bug_validate_nik_ancient_birth_date(birth_date: object) -> bool:
-    """``validate_nik("1100000101000001", birth_date=date(50, 1, 1))``: ``year 0`` ValueError."""
-    return isinstance(birth_date, dt.date) and birth_date.year < 200
-
-
 # Fixed and removed: validate_nik(0.0) crashed in numpy reshape; clean_nik(9999999999999996.0)
-# was not idempotent.
+# was not idempotent; validate_nik(..., birth_date=date(50, 1, 1)) raised 'year 0'.
 KNOWN_BUGS: dict[str, Callable[[object], bool]] = {}
 
 

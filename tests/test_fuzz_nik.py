@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from fuzzkit import (
     ANY_SIXTEEN,
     Unexpected,
-    bug_validate_nik_ancient_birth_date,
     call,
     damaged_niks,
     hits_known_bug,
@@ -30,7 +29,6 @@ inputs = st.one_of(weird_scalars(), niks(), damaged_niks())
 def test_validate_nik_reports_for_any_input(value: object, birth_date: object, sex: object,
                                             reference: dt.date | None) -> None:
     assume(not hits_known_bug(value))
-    assume(not bug_validate_nik_ancient_birth_date(birth_date))
     report = call("validate_nik", validate_nik, value, birth_date=birth_date, sex=sex,
                   reference_date=reference)
     if report is None:
