@@ -1,0 +1,491 @@
+"""Name pools by naming tradition, drawn with Zipf-like frequencies.
+
+Every pool lists tokens from most to least common; :func:`zipf_weights` turns that order into
+probabilities, so a handful of tokens (``MUHAMMAD``, ``SITI``, ``RIZKI``, ``AMINAH``...) cover a
+large share of people and many unrelated residents share a full name.  The tokens are ordinary
+given names and family names; no pool combines them into the name of a known person (see
+:data:`AVOIDED_NAMES`), and every person generated is fictitious.
+
+A name is built from four slots, ``prefix first middle last`` (empty slots are skipped):
+
+* ``prefix`` -- Balinese ``I``/``NI`` + birth-order word, or a Lampung *adok* title;
+* ``first`` / ``middle`` -- given names;
+* ``last`` -- a second given name, or the family name (marga, Chinese-Indonesian surname,
+  eastern-Indonesian family name) that children inherit from their father.
+
+>>> t = TRADITIONS["balinese"]
+>>> t.inherits_surname, BALINESE_ORDER[0]
+(False, ('WAYAN', 'PUTU', 'GEDE'))
+>>> round(float(zipf_weights(3, 1.0)[0]), 3)
+0.545
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "ABDUL_SECOND",
+    "ADOK_FEMALE",
+    "ADOK_MALE",
+    "AVOIDED_NAMES",
+    "BALINESE_ORDER",
+    "TRADITIONS",
+    "Pool",
+    "Tradition",
+    "draw_names",
+    "draw_surnames",
+    "sibling_variant",
+    "zipf_weights",
+]
+
+
+def zipf_weights(n: int, exponent: float) -> npt.NDArray[np.float64]:
+    """Probabilities proportional to ``1 / rank**exponent`` for ranks 1..n.
+
+    >>> [round(float(w), 2) for w in zipf_weights(4, 1.0)]
+    [0.48, 0.24, 0.16, 0.12]
+    """
+    ranks = np.arange(1, n + 1, dtype=np.float64)
+    weights = ranks**-exponent
+    result: npt.NDArray[np.float64] = weights / weights.sum()
+    return result
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Tokens for one sex of one tradition, most common first.
+
+    ``single`` are one-word names (mostly older people), ``first`` and ``last`` the first and
+    last given names of longer names.
+
+    >>> Pool(single=("SLAMET",), first=("BUDI",), last=("SANTOSO",)).first
+    ('BUDI',)
+    """
+
+    single: tuple[str, ...]
+    first: tuple[str, ...]
+    last: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tradition:
+    """A naming tradition: its share of households, pools, surnames and religions.
+
+    >>> TRADITIONS["batak"].inherits_surname
+    True
+    """
+
+    name: str
+    share: float
+    male: Pool
+    female: Pool
+    surnames: tuple[str, ...] = ()
+    religions: tuple[tuple[str, float], ...] = (("ISLAM", 1.0),)
+
+    @property
+    def inherits_surname(self) -> bool:
+        """Whether children take the father's family name (marga, surname).
+
+        >>> TRADITIONS["javanese"].inherits_surname
+        False
+        """
+        return bool(self.surnames)
+
+
+#: Full names never produced (public figures); a generated name equal to one is redrawn.
+AVOIDED_NAMES: frozenset[str] = frozenset(
+    {"JOKO WIDODO", "SUSILO BAMBANG YUDHOYONO", "MEGAWATI SOEKARNOPUTRI", "PRABOWO SUBIANTO",
+     "SOEHARTO", "SUHARTO", "SOEKARNO", "SUKARNO", "ABDURRAHMAN WAHID", "BUDI GUNAWAN",
+     "MUHAMMAD HATTA", "JUSUF KALLA", "MAKRUF AMIN", "GIBRAN RAKABUMING RAKA"}
+)
+
+#: Balinese birth-order words: first, second, third, fourth child (then the cycle restarts).
+BALINESE_ORDER: tuple[tuple[str, ...], ...] = (
+    ("WAYAN", "PUTU", "GEDE"),
+    ("MADE", "KADEK", "NENGAH"),
+    ("NYOMAN", "KOMANG"),
+    ("KETUT",),
+)
+
+#: Lampung *adok* (customary titles) written before the name in some records.
+ADOK_MALE: tuple[str, ...] = ("RADEN", "MINAK", "KIMAS", "BATIN", "PANGERAN")
+ADOK_FEMALE: tuple[str, ...] = ("RATU", "INTAN", "MINAN", "RADEN AYU")
+
+_JAVANESE = Tradition(
+    "javanese", 0.34,
+    male=Pool(
+        single=("SLAMET", "SUPARMAN", "SUGIYANTO", "SUKARDI", "SUPRIYADI", "SUTRISNO", "SUMARNO",
+                "SUYATNO", "SUNARTO", "PAIMAN", "PONIMAN", "SUGENG", "WAGIMAN", "SARIMIN",
+                "KASIMAN", "TUKIMAN", "SUPARDI", "SURATNO", "SUWARNO", "MARYONO", "SUKIRMAN",
+                "PARJO", "TUGIMAN", "SUDARSONO", "RUSMANTO", "WIYONO", "SAMSUDI", "SUWITO",
+                "JUMADI", "SUMADI", "KATIMAN", "SUKIMIN", "SUPANGAT", "WARSITO", "MUJIONO"),
+        first=("BUDI", "AGUS", "EKO", "DWI", "JOKO", "TRI", "BAMBANG", "HERU", "ARIF", "ADI",
+               "DIDIK", "TEGUH", "WAHYU", "EDI", "HADI", "RUDI", "YUDI", "HENDRO", "DIMAS",
+               "BAGUS", "BAGAS", "ADITYA", "FAJAR", "RIZKY", "DANU", "YOGA", "GALIH", "ANDI",
+               "DANANG", "PUJI", "TONI", "ANTON", "BAYU", "DENI", "SIGIT", "DODI", "IRAWAN",
+               "SETYO", "PRIYO", "YOGI", "RENDI", "ARDI", "NANANG", "GILANG", "RAHMAT"),
+        last=("SANTOSO", "SETIAWAN", "PRASETYO", "WIBOWO", "SAPUTRA", "NUGROHO", "PURNOMO",
+              "KURNIAWAN", "SUSANTO", "HARYANTO", "PRATAMA", "HIDAYAT", "WIJAYA", "SUSILO",
+              "RAHARJO", "SULISTYO", "WALUYO", "UTOMO", "SETYAWAN", "SUBAGYO", "WICAKSONO",
+              "HARTONO", "SUPRIYANTO", "FIRMANSYAH", "RAMADHAN", "MAULANA", "HERMAWAN",
+              "SAPUTRO", "NUGRAHA", "PAMUNGKAS", "SURYADI", "PRAYITNO", "SUGIARTO", "WIDAGDO",
+              "RIYADI", "SANTOSA", "PURWANTO", "SETIADI", "HANDOKO", "PRIYANTO"),
+    ),
+    female=Pool(
+        single=("SUMARNI", "SUPARMI", "SUKINAH", "SUMIATI", "SRIYATI", "PAINEM", "TUMINAH",
+                "WAGINEM", "SURATMI", "SUWARNI", "MARYATI", "SUNARSIH", "RUBIYEM", "SUPIYAH",
+                "KASMINI", "PARTINI", "SUMINI", "TARMINI", "JUMIATI", "NGATINI", "SAMINAH",
+                "SULASTRI", "KARSIH", "TUMIYEM", "SUMIYATI", "WARSINAH", "SUPINAH", "LASMI"),
+        first=("SRI", "DWI", "TRI", "EKA", "ENDANG", "RATNA", "DEWI", "WULAN", "INDAH", "PUTRI",
+               "AYU", "DIAN", "RINI", "NOVI", "FITRI", "YUNI", "TITIK", "ERNI", "LINDA", "ANI",
+               "NINA", "RETNO", "WIWIK", "SETYA", "KARTIKA", "DINDA", "AYU", "INTAN", "ANGGI",
+               "DESI", "EVI", "LUSI", "MEGA", "NURUL", "SUCI", "TIARA"),
+        last=("WAHYUNI", "LESTARI", "RAHAYU", "WULANDARI", "HANDAYANI", "SUSANTI", "PURWANTI",
+              "RAHMAWATI", "KURNIASIH", "YULIANTI", "SETIYOWATI", "MULYANI", "ASTUTI",
+              "PERMATASARI", "NINGSIH", "SARI", "UTAMI", "PRATIWI", "ANGGRAINI", "SAFITRI",
+              "PUSPITASARI", "KARTIKASARI", "NOVITASARI", "WIDYASTUTI", "SUPRIHATIN",
+              "MARYANI", "KUSUMAWATI", "RATNASARI", "SULISTYOWATI", "HARYATI", "PURNAMASARI"),
+    ),
+)
+
+_SUNDANESE = Tradition(
+    "sundanese", 0.10,
+    male=Pool(
+        single=("UJANG", "DADANG", "ENDANG", "UDIN", "EMAN", "OMAN", "ENCEP", "JAJANG", "ASEP",
+                "CECEP", "DEDE", "YAYAN", "ENTIS", "OJI", "MAMAN", "ATENG", "UCUP", "OTONG"),
+        first=("ASEP", "DEDE", "CECEP", "DADANG", "UJANG", "AGUS", "DEDI", "IWAN", "WAWAN",
+               "HERI", "ADE", "YAYAN", "ENDANG", "AAN", "DENI", "RIKI", "ROBI", "AJAT", "ENJANG",
+               "ENDAN", "AHMAD", "TATANG", "EPI", "RUDI", "ANDRI", "YUDI", "DIKI", "ILHAM"),
+        last=("SUNANDAR", "SURYANA", "HIDAYAT", "KURNIA", "SUHENDAR", "SOLIHIN", "SUPRIATNA",
+              "MULYANA", "RUSTANDI", "KUSNADI", "PERMANA", "SETIAWAN", "GUNAWAN", "SAEPULOH",
+              "HERMAWAN", "SAPUTRA", "RUHIYAT", "SOBARI", "MAULANA", "NUGRAHA", "SUTISNA",
+              "SUPARMAN", "KOSWARA", "SUDRAJAT", "JUANDA", "SUKMANA", "WIJAYA", "SUHERMAN"),
+    ),
+    female=Pool(
+        single=("EUIS", "IMAS", "ENOK", "TITIN", "YAYAH", "ENENG", "NINING", "ELIS", "LILIS",
+                "YATI", "IIS", "CUCU", "ENTIN", "OOM", "ICIH", "EEN", "NENGSIH", "ATIKAH"),
+        first=("NENG", "EUIS", "IMAS", "ENENG", "ELIS", "LILIS", "ROSITA", "NENDEN", "IIS",
+               "YANTI", "SITI", "NUNUNG", "NURUL", "RINA", "DEWI", "NOVI", "CICI", "TIKA",
+               "RISNA", "MIA", "SANTI", "LISNA", "POPI", "INDRI"),
+        last=("NURHAYATI", "KOMALASARI", "RAHAYU", "SUMIATI", "MULYANI", "NURJANAH",
+              "SUSILAWATI", "KURNIASIH", "HAYATI", "SETIAWATI", "MARLINA", "ROHAETI",
+              "SUMARNI", "KARTINI", "AISYAH", "NURAENI", "ROSMIATI", "JUBAEDAH",
+              "YULIANI", "NURLELA", "SRIWAHYUNI", "AGUSTINA", "MAESAROH", "HERLINA"),
+    ),
+)
+
+_LAMPUNG = Tradition(
+    "lampung", 0.13,
+    male=Pool(
+        single=("ARSYAD", "HERMAN", "RUSLI", "MAHMUD", "ZAINAL", "ISKANDAR", "EFENDI", "SAIFUL",
+                "MARZUKI", "HASANUDIN", "ROSADI", "SYAHRIAL", "ANSORI", "BAHRUL", "HELMI",
+                "ZULKARNAIN", "ALAMSYAH", "RIDWAN", "TAUFIK", "SURYADI", "MAT ALI"),
+        first=("HERMAN", "IRWAN", "HENDRI", "ZULKIFLI", "SYAHRIAL", "FIRMAN", "ANDI", "ROBI",
+               "RIDHO", "ARIE", "DODI", "YOPI", "HELMI", "RIKO", "ERWIN", "ZAINAL", "RAHMAT",
+               "ALDI", "RIFKI", "FERDI", "AGUNG", "SANDI", "HENDRA", "HERU", "WAYAN"),
+        last=("SYAHPUTRA", "FIRMANSYAH", "ALAMSYAH", "ISKANDAR", "EFENDI", "SAPUTRA", "ARSYAD",
+              "SANJAYA", "PRATAMA", "SYAH", "GUNAWAN", "HAMZAH", "ZULKARNAIN", "KESUMA",
+              "PUTRA", "HIDAYAT", "RAMADHAN", "IRAWAN", "SETIAWAN", "MUSTOFA", "HAKIM",
+              "SUTAN", "ADIPATI", "PERMANA", "ANSYORI"),
+    ),
+    female=Pool(
+        single=("ROSMALA", "NURLAILA", "ZUBAIDAH", "SAKDIAH", "ROHANI", "MASNUN", "ROSNAH",
+                "MARIAM", "HASNAH", "ASNAH", "RUKIAH", "NURBAITI", "SALMAH", "ZAINAB", "HAFSAH",
+                "ROSIDAH", "MASITOH", "NURMALA"),
+        first=("ROSMA", "NURLAILA", "YULI", "EVA", "LENI", "DEWI", "MEGA", "RATNA", "SELLY",
+               "MERI", "RINA", "FITRI", "YENI", "DESI", "NOVA", "ELSA", "HELEN", "RIKA", "INTAN",
+               "AYU", "SINTA", "PUTRI"),
+        last=("SARI", "OKTAVIANI", "ROSMALA", "MARLINA", "HERAWATI", "ROSALINA", "NOVITA",
+              "AGUSTINA", "YULIANA", "MAHARANI", "KESUMAWATI", "ANGGRAINI", "SAFITRI",
+              "FEBRIANTI", "PUSPITA", "APRILIA", "PERMATA", "MELATI", "LESTARI", "HANDAYANI"),
+    ),
+)
+
+_ISLAMIC = Tradition(
+    "islamic", 0.24,
+    male=Pool(
+        single=("ABDULLAH", "IBRAHIM", "ISMAIL", "SULAIMAN", "HASAN", "HUSEIN", "SYAMSUDIN",
+                "SALEH", "MUHAMMAD", "ZAKARIA", "ALI", "UMAR", "YUSUF", "ILYAS", "MANSUR",
+                "MUHIDIN", "NURDIN", "SYARIFUDIN", "SAHRONI", "MUKHLIS", "JAMALUDIN"),
+        first=("MUHAMMAD", "AHMAD", "ABDUL", "RIZKI", "MUHAMMAD", "ILHAM", "FAHRI", "HASAN",
+               "YUSUF", "IMAM", "ALI", "NUR", "SYAIFUL", "ZAINAL", "IKHSAN", "LUKMAN", "HABIB",
+               "HAFIZ", "FARHAN", "RAFI", "ALIF", "AKBAR", "UMAR", "IBRAHIM", "HAMZAH",
+               "USMAN", "ARIF", "FAUZAN", "NAUFAL", "ZAKI", "AZKA", "RASYID", "FIKRI"),
+        last=("RIZKI", "FAUZI", "HIDAYAT", "RAMADHAN", "MAULANA", "FIRDAUS", "SAPUTRA",
+              "AKBAR", "ALFARIZI", "FADILLAH", "HAKIM", "IBRAHIM", "KURNIAWAN",
+              "HIDAYATULLAH", "SYAPUTRA", "NURDIN", "HASAN", "ARIFIN", "SALEH", "FAUZAN",
+              "HABIBI", "MUSTOFA", "ALFIAN", "IQBAL", "ZULFIKAR", "RAFIF", "ALVIAN", "HAIKAL",
+              "ASSIDIQI", "KHOIRUL", "HUSAIN", "YAHYA"),
+    ),
+    female=Pool(
+        single=("AMINAH", "FATIMAH", "HALIMAH", "KHADIJAH", "MAIMUNAH", "ROHMAH", "MARYAM",
+                "JAMILAH", "SALAMAH", "ZULAIKHA", "AISYAH", "HASANAH", "ROHAYA", "MUNAWAROH",
+                "SITI", "KHOTIJAH", "MUSLIMAH", "NAFISAH", "ROQAYAH"),
+        first=("SITI", "NUR", "NURUL", "FATIMAH", "AISYAH", "ZAHRA", "KHADIJAH", "AULIA",
+               "NABILA", "SALSABILA", "ANISA", "HANIFAH", "RAHMA", "SITI", "ALYA", "NAILA",
+               "AZZAHRA", "SYIFA", "KHOIRUNNISA", "UMMI", "ZAKIYAH", "LAILATUL", "INAYAH"),
+        last=("AMINAH", "HALIMAH", "KHODIJAH", "FATIMAH", "ZAHRA", "AISYAH", "MAIMUNAH",
+              "ROHMAH", "HASANAH", "RAHMAWATI", "HIDAYAH", "MARYAM", "NURJANAH", "JAMILAH",
+              "SALAMAH", "ZULAIKHA", "AZZAHRA", "KHOIRUNNISA", "MAULIDA", "FITRIANI",
+              "RAMADHANI", "NURHALIZA", "HAYATI", "AFIFAH", "FAUZIAH", "MUFIDAH", "SAKINAH"),
+    ),
+)
+
+_BATAK = Tradition(
+    "batak", 0.05,
+    male=Pool(
+        single=(),
+        first=("JOHANNES", "MARULI", "TUMPAL", "HOTMAN", "ROBERT", "DAVID", "DANIEL", "MARTIN",
+               "JONNY", "BINSAR", "PARLINDUNGAN", "SAHAT", "TIGOR", "POLTAK", "RAJA", "ANDREAS",
+               "SAMUEL", "JOSUA", "HENDRIK", "BONAR", "MANGIHUT", "RICARDO", "KEVIN", "YOGI",
+               "FRANSISKUS", "GOMGOM", "HORAS", "BUDIMAN"),
+        last=(),
+    ),
+    female=Pool(
+        single=(),
+        first=("RUTH", "MARTA", "LAMRIA", "ROSMAWATI", "NURSINTA", "DEBORA", "YOHANA",
+               "ROSDIANA", "LASMARIA", "TIUR", "MARIA", "SRI", "RISMA", "ERLINA", "HOTNIDA",
+               "MELATI", "DAMERIA", "LINDA", "GRACE", "JESIKA", "SARAH", "ESTER", "NOVITA"),
+        last=(),
+    ),
+    surnames=("SIMANJUNTAK", "SIREGAR", "NASUTION", "HARAHAP", "SINAGA", "SITUMORANG",
+              "PANJAITAN", "HUTAPEA", "SIMATUPANG", "NAINGGOLAN", "SIHOMBING", "MANURUNG",
+              "SILALAHI", "LUBIS", "TAMBUNAN", "PASARIBU", "SIRAIT", "GULTOM", "SIAGIAN",
+              "HUTAGALUNG", "SARAGIH", "DAMANIK", "GINTING", "TARIGAN", "SEMBIRING", "PURBA",
+              "SITOMPUL", "SIMAMORA", "HUTAURUK", "MARPAUNG", "NAPITUPULU", "SIBARANI",
+              "SITORUS", "ARITONANG", "SIANTURI", "SIMBOLON", "SAMOSIR", "RITONGA"),
+    religions=(("KRISTEN", 0.7), ("ISLAM", 0.2), ("KATHOLIK", 0.1)),
+)
+
+_BALINESE = Tradition(
+    "balinese", 0.02,
+    male=Pool(
+        single=(),
+        first=("SUDARMA", "SUARDANA", "ARTAWAN", "SUASTIKA", "WIRAWAN", "MERTAYASA", "SUPARTA",
+               "ADNYANA", "SUARTAMA", "DARMAWAN", "SUDIARTA", "SUWENA", "PARWATA", "ASTAWA",
+               "SUJANA", "BUDIARTA", "KARIASA", "SANJAYA"),
+        last=("ARIANA", "PUTRA", "WIJAYA", "SUPUTRA", "ADI", "PRADNYANA", "SAPUTRA", "DARMA",
+              "ARTANA", "KUSUMA"),
+    ),
+    female=Pool(
+        single=(),
+        first=("SRI", "SUARNI", "ARIANI", "SUASTINI", "SUDIARI", "KARTINI", "PURNAMI", "SARI",
+               "ASTUTI", "WIDIASIH", "DEWI", "RATNA", "SUARDANI", "MERTAYANTI", "ARINI"),
+        last=("ASTUTI", "DEWI", "LESTARI", "SUARNI", "PUSPITA", "ARYANI", "SUANTARI",
+              "UTAMI", "PRATIWI", "YANTI"),
+    ),
+    religions=(("HINDU", 0.97), ("ISLAM", 0.03)),
+)
+
+_CHINESE = Tradition(
+    "chinese", 0.05,
+    male=Pool(
+        single=(),
+        first=("HENDRA", "WILLIAM", "KEVIN", "MICHAEL", "STEVEN", "FELIX", "JOHAN", "HARTONO",
+               "SUSANTO", "YOHANES", "ERIC", "VINCENT", "ANDY", "RUDY", "BUDI", "DENNY", "JIMMY",
+               "TONNY", "HENRY", "RICHARD", "JASON", "ALBERT", "ADRIAN", "CALVIN", "DARWIN"),
+        last=(),
+    ),
+    female=Pool(
+        single=(),
+        first=("LINDA", "MEILANI", "SUSAN", "JESSICA", "CINDY", "LILIANA", "MEILINA", "FELICIA",
+               "JENNY", "VERONIKA", "LANNY", "YULIANA", "MELINDA", "SHERLY", "GRACE", "NATALIA",
+               "VIVIAN", "ANGELINA", "WINDY", "IRENE", "SELVIA", "LENNY"),
+        last=(),
+    ),
+    surnames=("WIJAYA", "GUNAWAN", "HALIM", "SALIM", "KUSUMA", "TANUWIJAYA", "HARTONO",
+              "SETIAWAN", "SANTOSO", "SUTANTO", "LIMANTO", "WIDJAJA", "TJANDRA", "LIMAN",
+              "KURNIAWAN", "HENDRAWAN", "SANJAYA", "SUSANTO", "WONGSO", "TANOTO", "LIE", "TAN",
+              "LIM", "ONG", "GOZALI", "HALIMAN", "SUGIANTO", "TANJAYA", "JAYADI"),
+    religions=(("BUDDHA", 0.45), ("KRISTEN", 0.3), ("KATHOLIK", 0.2), ("KONGHUCU", 0.05)),
+)
+
+_CHRISTIAN = Tradition(
+    "christian", 0.07,
+    male=Pool(
+        single=(),
+        first=("YOHANES", "PAULUS", "PETRUS", "FRANSISKUS", "ANTONIUS", "YOSEPH", "STEFANUS",
+               "MARKUS", "MATIUS", "LUKAS", "ANDREAS", "THOMAS", "BENEDIKTUS", "IGNATIUS",
+               "YAKOBUS", "AGUSTINUS", "ALOYSIUS", "DOMINIKUS", "KRISTIAN", "YOEL", "GABRIEL",
+               "MIKAEL", "RAFAEL", "YOSUA"),
+        last=("BUDI", "SANTOSO", "SETIAWAN", "HARYANTO", "WIDYANTORO", "KURNIAWAN", "PRASETYO",
+              "ADI"),
+    ),
+    female=Pool(
+        single=(),
+        first=("MARIA", "MAGDALENA", "THERESIA", "AGNES", "ELISABETH", "YOHANA", "MARGARETHA",
+               "KRISTINA", "VERONIKA", "KATARINA", "CAECILIA", "ANASTASIA", "FRANSISKA",
+               "BERNADETA", "SUSANA", "REGINA", "MONIKA", "LIDIA", "YULIANA", "DEBORA"),
+        last=("MARIA", "SETIAWATI", "LESTARI", "WULANDARI", "ASTUTI", "DEWI", "RAHAYU", "SARI"),
+    ),
+    surnames=("MANOPPO", "RUNTUWENE", "WOWOR", "LUMENTUT", "PARERA", "DA SILVA", "FERNANDEZ",
+              "PELLO", "LAKA", "PATTINAMA", "LATUMAHINA", "MAMAHIT", "SUMOLANG", "TUMBELAKA",
+              "KAUNANG", "RONDONUWU", "LEWERISSA", "TAHITU", "NDOEN", "BERE", "SERAN"),
+    religions=(("KATHOLIK", 0.5), ("KRISTEN", 0.5)),
+)
+
+#: The traditions, with their share of households in a Bandar Lampung-like city.
+TRADITIONS: dict[str, Tradition] = {
+    t.name: t
+    for t in (_JAVANESE, _SUNDANESE, _LAMPUNG, _ISLAMIC, _BATAK, _BALINESE, _CHINESE, _CHRISTIAN)
+}
+
+#: Second words after ``ABDUL`` (servant of ...): the joined forms (ABDURRAHMAN) come from them.
+ABDUL_SECOND: tuple[str, ...] = (
+    "RAHMAN", "AZIZ", "KARIM", "HAMID", "MALIK", "GHOFUR", "SALAM", "SOMAD", "WAHAB", "ROHIM",
+    "HALIM", "MAJID", "ROZAK", "LATIF", "MUTHOLIB", "QODIR", "JALIL", "SYUKUR", "MANAF",
+)
+
+_FIRST_EXPONENT = 0.85
+_LAST_EXPONENT = 0.75
+_SURNAME_EXPONENT = 0.8
+_SINGLE_EXPONENT = 0.7
+
+
+def _pick(
+    rng: np.random.Generator, pool: tuple[str, ...], n: int, exponent: float
+) -> npt.NDArray[np.object_]:
+    if not pool or n == 0:
+        return np.full(n, "", dtype=object)
+    idx = rng.choice(len(pool), size=n, p=zipf_weights(len(pool), exponent))
+    return np.asarray(pool, dtype=object)[idx]
+
+
+def draw_surnames(rng: np.random.Generator, tradition: Tradition, n: int
+                  ) -> npt.NDArray[np.object_]:
+    """Draw ``n`` family names of a tradition (empty strings when it has none).
+
+    >>> rng = np.random.default_rng(0)
+    >>> draw_surnames(rng, TRADITIONS["batak"], 2).tolist()
+    ['MANURUNG', 'NASUTION']
+    >>> draw_surnames(rng, TRADITIONS["javanese"], 1).tolist()
+    ['']
+    """
+    return _pick(rng, tradition.surnames, n, _SURNAME_EXPONENT)
+
+
+def _shares(birth_year: npt.NDArray[np.int64], table: tuple[float, float, float, float]
+            ) -> npt.NDArray[np.float64]:
+    bins = np.digitize(birth_year, [1960, 1980, 2000])
+    return np.asarray(table, dtype=np.float64)[bins]
+
+
+def draw_names(
+    rng: np.random.Generator,
+    tradition: Tradition,
+    female: npt.NDArray[np.bool_],
+    birth_year: npt.NDArray[np.int64],
+    *,
+    surname: npt.NDArray[np.object_] | None = None,
+    birth_order: npt.NDArray[np.int64] | None = None,
+) -> npt.NDArray[np.object_]:
+    """Draw full upper-case names for people of one tradition.
+
+    ``surname`` (family name per person, used by traditions that have them) and ``birth_order``
+    (0 = first child; Balinese names) are optional.  Older people get one-word names more
+    often, younger people three-word names.
+
+    >>> rng = np.random.default_rng(1)
+    >>> names = draw_names(rng, TRADITIONS["balinese"], np.array([False, True]),
+    ...                    np.array([1980, 2001]), birth_order=np.array([0, 1]))
+    >>> names.tolist()
+    ['I GEDE SUDARMA', 'NI KADEK SRI']
+    """
+    n = len(female)
+    out = np.empty(n, dtype=object)
+    order = birth_order if birth_order is not None else rng.integers(0, 4, size=n)
+    for is_female in (False, True):
+        rows = np.flatnonzero(female == is_female)
+        if rows.size == 0:
+            continue
+        pool = tradition.female if is_female else tradition.male
+        years = birth_year[rows]
+        k = rows.size
+        single = (rng.random(k) < _shares(years, (0.45, 0.22, 0.07, 0.02))) & bool(pool.single)
+        three = (rng.random(k) < _shares(years, (0.05, 0.12, 0.3, 0.45))) & ~single
+        first = _pick(rng, pool.first, k, _FIRST_EXPONENT)
+        middle = np.where(three, _pick(rng, pool.first, k, _FIRST_EXPONENT), "")
+        if tradition.inherits_surname and surname is not None:
+            last = surname[rows].copy()
+            if tradition.name == "batak" and is_female:
+                boru = rng.random(k) < 0.5
+                last[boru] = "BR " + last[boru]
+            middle = np.where(middle == first, "", middle)
+        else:
+            last = _pick(rng, pool.last, k, _LAST_EXPONENT)
+            abdul = first == "ABDUL"
+            last[abdul] = _pick(rng, ABDUL_SECOND, int(abdul.sum()), _LAST_EXPONENT)
+            if tradition.name == "balinese":  # I WAYAN SUDARMA (+ a second given name)
+                middle, last = np.full(k, "", dtype=object), np.where(three, last, "")
+            else:
+                middle, last = np.where(three, last, middle), np.where(
+                    three, _pick(rng, pool.last, k, _LAST_EXPONENT), last)
+            last = np.where(last == first, "", last)
+        if single.any():
+            first[single] = _pick(rng, pool.single, int(single.sum()), _SINGLE_EXPONENT)
+            middle[single] = ""
+            last[single] = ""
+        prefix = _prefixes(rng, tradition, is_female, years, order[rows])
+        out[rows] = [
+            " ".join(part for part in parts if part)
+            for parts in zip(prefix, first, middle, last, strict=True)
+        ]
+    bad = np.flatnonzero(np.isin(out, list(AVOIDED_NAMES)))
+    for row in bad:  # rare: a handful of rows
+        out[row] = f"{out[row]} {'PUTRI' if female[row] else 'SAPUTRA'}"
+    return out
+
+
+def _prefixes(
+    rng: np.random.Generator,
+    tradition: Tradition,
+    female: bool,
+    years: npt.NDArray[np.int64],
+    order: npt.NDArray[np.int64],
+) -> npt.NDArray[np.object_]:
+    k = years.size
+    if tradition.name == "balinese":
+        words = np.empty(k, dtype=object)
+        slot = order % len(BALINESE_ORDER)
+        for i, variants in enumerate(BALINESE_ORDER):
+            rows = np.flatnonzero(slot == i)
+            words[rows] = np.asarray(variants, dtype=object)[
+                rng.integers(0, len(variants), size=rows.size)]
+        article = np.where(rng.random(k) < 0.9, "NI " if female else "I ", "")
+        prefix: npt.NDArray[np.object_] = article + words
+        return prefix
+    if tradition.name == "lampung":
+        share = np.where(years < 1970, 0.1, 0.03)
+        titled = rng.random(k) < share
+        adok = _pick(rng, ADOK_FEMALE if female else ADOK_MALE, k, 1.0)
+        result: npt.NDArray[np.object_] = np.where(titled, adok, "").astype(object)
+        return result
+    return np.full(k, "", dtype=object)
+
+
+def sibling_variant(rng: np.random.Generator, name: str, tradition: Tradition, female: bool
+                    ) -> str:
+    """A similar but different name for a twin: one given word changes, family names stay.
+
+    >>> sibling_variant(np.random.default_rng(0), "MUHAMMAD RIZKI", TRADITIONS["islamic"], False)
+    'MUHAMMAD RASYID'
+    """
+    pool = tradition.female if female else tradition.male
+    words = name.split(" ")
+    fixed = {"I", "NI", "BR", *ADOK_MALE, *ADOK_FEMALE, *(w for o in BALINESE_ORDER for w in o)}
+    fixed.update(tradition.surnames)
+    given = [i for i, w in enumerate(words) if w not in fixed]
+    if not given:
+        return f"{name} {'PUTRI' if female else 'PUTRA'}"
+    position = given[-1] if not tradition.inherits_surname else given[0]
+    old = words[position]
+    candidates = [w for w in (*pool.last, *pool.first, *pool.single)
+                  if w != old and " " not in w and w not in words]
+    same_initial = [w for w in candidates if w[0] == old[0]]
+    choices = same_initial or candidates
+    words[position] = choices[int(rng.integers(0, len(choices)))]
+    return " ".join(words)
