@@ -31,6 +31,7 @@ from nikmatch.synth.population import (
     small_population,
     true_pairs,
 )
+from nikmatch.synth.unrecorded import generate_unrecorded_list, true_links
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -40,7 +41,9 @@ __all__ = [
     "NameNoise",
     "SynthConfig",
     "generate_population",
+    "generate_unrecorded_list",
     "hard_negative_pairs",
     "small_population",
+    "true_links",
     "true_pairs",
 ]

@@ -342,7 +342,7 @@ def corrupt_names(
                     name = changed
                     applied.append(kind)
         new[row] = name
-        kinds[row] = ";".join(applied)
+        kinds[row] = ";".join(applied) if name != names[row] else ""  # steps may cancel out
     return new, kinds
 
 

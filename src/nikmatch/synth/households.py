@@ -91,10 +91,10 @@ def birth_dates(rng: np.random.Generator, age: npt.NDArray[np.int64], reference:
 
     >>> d = birth_dates(np.random.default_rng(0), np.array([0, 30, 80]), dt.date(2026, 1, 1))
     >>> [str(x) for x in d]
-    ['2025-05-13', '1995-09-25', '1945-12-17']
+    ['2025-05-14', '1995-09-26', '1945-12-18']
     """
     ref = np.datetime64(reference, "D")
-    offset = np.floor((age + rng.random(age.size)) * 365.2425).astype(np.int64) + 1
+    offset = np.maximum(np.floor((age + rng.random(age.size)) * 365.2425).astype(np.int64), 1)
     days = ref - offset.astype("timedelta64[D]")
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     share = np.select([year < 1950, year < 1970, year < 1990, year < 2004],
@@ -115,7 +115,7 @@ def birth_dates(rng: np.random.Generator, age: npt.NDArray[np.int64], reference:
         (year - 1970).astype("datetime64[Y]").astype("datetime64[M]")
         + (month - 1).astype("timedelta64[M]")
     ).astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
-    use = default & (fixed < ref)
+    use = default & (fixed < ref) & (fixed > ref - np.timedelta64(33237, "D"))  # ages 0-90
     result: npt.NDArray[np.datetime64] = np.where(use, fixed, days)
     return result
 

@@ -251,7 +251,7 @@ def generate_population(
 
     >>> register, truth = generate_population(300, seed=1, as_strings=True)
     >>> register.shape, str(register["tanggal_lahir"].iloc[0])
-    ((300, 12), '15-11-1996')
+    ((300, 12), '16-11-1996')
     >>> register["nik"].str.len().eq(16).all(), truth["person_id"].nunique()
     (np.True_, 294)
     >>> generate_population(10, seed=1, duplicate_rate=0.9)
