@@ -355,9 +355,14 @@ def build_people(
         | ((role == _SPOUSE) & (rng.random(total) < 0.6))
         | ((role == _CHILD) & (age >= years_here[household]))
     )
-    elsewhere_in_city = rng.random(total) < 0.25
-    city_district = np.where(elsewhere_in_city, geo.draw_districts(rng, total), district)
+    # the family was first registered where it lived then (a quarter moved within the city
+    # since); a tenth of members were registered elsewhere in the city on their own
+    hh_first = np.where(rng.random(n_hh) < 0.25, geo.draw_districts(rng, n_hh), hh_district)
+    registered_alone = rng.random(total) < 0.1
+    city_district = np.where(registered_alone, geo.draw_districts(rng, total), hh_first[household])
     nik_district = np.where(migrant, origin_codes[hh_origin[household]], city_codes[city_district])
+    twins = np.flatnonzero(twin_group >= 0)
+    nik_district[twins] = nik_district[twin_group[twins]]  # twins are registered together
     own_place = np.full(total, geo.place_of_birth, dtype=object)
     old_names = _OLD_PLACE_NAMES.get(geo.regency)
     if old_names:
@@ -368,6 +373,7 @@ def build_people(
     away_place = origin_places[rng.choice(origin_places.size, size=total, p=geo.origin_weights)]
     place = np.where(migrant, origin_places[hh_origin[household]],
                      np.where(born_away, away_place, own_place))
+    place[twins] = place[twin_group[twins]]
 
     # ---------------------------------------------------------------- KK issue date
     youngest = np.full(n_hh, np.datetime64("1900-01-01"), dtype="datetime64[D]")
