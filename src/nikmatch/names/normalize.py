@@ -28,11 +28,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from nikmatch.names.spelling import has_old_spelling, modernize_spelling
+from nikmatch.names.spelling import modernize_spelling
 from nikmatch.names.tables import NameRules, default_rules
 
 __all__ = [
@@ -75,6 +76,8 @@ def _to_text(value: object) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower().translate(_DROP)
     text = text.lower()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
@@ -82,8 +85,15 @@ def _fold(text: str) -> str:
     return text.translate(_DROP)
 
 
+_SEPARATORS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z")}
+)
+
+
 def _pieces(text: str) -> list[tuple[str, bool, bool]]:
     """(letters, written with a dot, after a comma) for each run of letters."""
+    if "." not in text and "," not in text:
+        return [(w, False, False) for w in text.translate(_SEPARATORS).split()]
     out: list[tuple[str, bool, bool]] = []
     comma = False
     for letters, dot, sep in _PIECE.findall(text):
@@ -94,89 +104,108 @@ def _pieces(text: str) -> list[tuple[str, bool, bool]]:
     return out
 
 
+def _title_parts(rules: NameRules) -> tuple[frozenset[str], frozenset[str]]:
+    """Every beginning of a prefix title and every ending of a suffix title (for pruning)."""
+    return rules.title_heads, rules.title_tails
+
+
+def _removable(
+    group: list[tuple[str, bool, bool]], letters: str, rules: NameRules, *, suffix: bool
+) -> bool:
+    marked = any(p[1] for p in group) or (suffix and group[0][2])
+    if len(group) == 1:
+        return marked or letters in rules.bare_titles
+    return all(len(p[0]) <= _MAX_MULTI_PIECE for p in group) and (
+        marked or (len(letters) >= 3 and letters in rules.bare_titles)
+    )
+
+
 def _strip_titles(
     pieces: list[tuple[str, bool, bool]], rules: NameRules
 ) -> tuple[list[str], list[str]]:
     """(name words, removed titles); a value made only of titles gives no name words."""
+    heads, tails = _title_parts(rules)
     n = len(pieces)
     titles: list[str] = []
     start = 0
     while start < n:  # prefix titles: shortest first, so "Dr. A. Budi" keeps the initial A
-        for k in range(1, min(4, n - start) + 1):
-            group = pieces[start : start + k]
-            letters = "".join(p[0] for p in group)
-            if letters not in rules.prefix_titles:
-                continue
-            if k == 1:
-                ok = group[0][1] or letters in rules.bare_titles
-            else:
-                ok = all(len(p[0]) <= _MAX_MULTI_PIECE for p in group) and (
-                    any(p[1] for p in group) or (len(letters) >= 3 and letters in rules.bare_titles)
-                )
-            if ok:
-                titles.append(letters)
-                start += k
+        letters = ""
+        taken = 0
+        for k in range(start, min(start + 4, n)):
+            letters += pieces[k][0]
+            if letters not in heads:
                 break
-        else:
+            group = pieces[start : k + 1]
+            if letters in rules.prefix_titles and _removable(group, letters, rules, suffix=False):
+                taken = k + 1 - start
+                break
+        if not taken:
             break
+        titles.append(letters)
+        start += taken
     end = n
     suffix: list[str] = []
     while end > start:  # suffix titles: longest first, so "S.Pd.I." is one title
-        for k in range(min(4, end - start), 0, -1):
-            group = pieces[end - k : end]
-            letters = "".join(p[0] for p in group)
-            if letters not in rules.suffix_titles:
-                continue
-            marked = group[0][2] or any(p[1] for p in group)
-            if k == 1:
-                ok = marked or letters in rules.bare_titles
-            else:
-                ok = all(len(p[0]) <= _MAX_MULTI_PIECE for p in group) and (
-                    marked or (len(letters) >= 3 and letters in rules.bare_titles)
-                )
-            if ok:
-                suffix.append(letters)
-                end -= k
+        letters = ""
+        best = 0
+        best_letters = ""
+        for k in range(end - 1, max(end - 5, start - 1), -1):
+            letters = pieces[k][0] + letters
+            if letters not in tails:
                 break
-        else:
+            group = pieces[k:end]
+            if letters in rules.suffix_titles and _removable(group, letters, rules, suffix=True):
+                best, best_letters = end - k, letters
+        if not best:
             break
+        suffix.append(best_letters)
+        end -= best
     titles.extend(reversed(suffix))
     return [p[0] for p in pieces[start:end]], titles
 
 
-def _canonical(token: str, old: bool, rules: NameRules) -> tuple[str, ...]:
-    memo = rules.memo("canonical_old" if old else "canonical")
-    found = memo.get(token)
-    if found is None:
-        target = rules.variants.get(token)
-        if target is None:
-            modern = modernize_spelling(token, old=old)
-            target = rules.variants.get(modern, (modern,))
-        memo[token] = target
-        return target
-    return found  # type: ignore[return-value]
+_OLD_NAME = re.compile(r"oe|dj|tj|sj|hj|\bnj")
 
 
 def _tokens(words: list[str], rules: NameRules) -> list[str]:
+    old = False
+    for word in words:
+        if _OLD_NAME.search(word) is not None:
+            old = True
+            break
+    memo = cast("dict[str, tuple[str, ...]]", rules.memo("canonical_old" if old else "canonical"))
     out: list[str] = []
-    old = any(has_old_spelling(w) for w in words)
     for i, word in enumerate(words):
         if i == 0 and len(words) > 1:
-            first = rules.first_variants.get(word) or rules.first_variants.get(
-                modernize_spelling(word, old=old)
-            )
+            first = rules.first_variants.get(word)
             if first is not None:
                 out.extend(first)
                 continue
-        out.extend(_canonical(word, old, rules))
+        target = memo.get(word)
+        if target is None:
+            target = rules.variants.get(word)
+            if target is None:
+                modern = modernize_spelling(word, old=old)
+                target = rules.variants.get(modern, (modern,))
+            memo[word] = target
+        out.extend(target)
     return out
 
 
 def _analyse(value: object, rules: NameRules) -> tuple[list[str], list[str]]:
-    text = _to_text(value)
+    text = value if isinstance(value, str) else _to_text(value)
     if not text:
         return [], []
-    words, titles = _strip_titles(_pieces(_fold(text)), rules)
+    text = _fold(text)
+    if "." in text or "," in text:
+        words, titles = _strip_titles(_pieces(text), rules)
+    else:
+        words = text.translate(_SEPARATORS).split()
+        heads, tails = _title_parts(rules)
+        if words and (words[0] in heads or words[-1] in tails):
+            words, titles = _strip_titles([(w, False, False) for w in words], rules)
+        else:
+            titles = []
     return _tokens(words, rules), titles
 
 

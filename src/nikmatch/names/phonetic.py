@@ -20,10 +20,11 @@ per word, in order (reasons and examples in ``docs/guide/names.md``):
 7. final ``d`` -> ``t``, final ``b`` -> ``p`` (``ahmad``/``ahmat``);
 8. doubled letters collapse again.
 
-Across words: a word ending in ``ul`` before a word starting with an Arabic "sun letter"
-(t, d, r, s, n, l after the rules above) loses the ``l`` (``abdul rahman`` -> ``abdurahman``,
-as in the joined ``abdurrahman``), then the word keys are joined without spaces (joined and split
-forms meet: ``nurhayati`` = ``nur hayati``) and doubled letters collapse across the joins.
+Across words: a word key ending in ``ul`` before a word key starting with an Arabic "sun
+letter" (t, d, r, s, n, l after the rules above) loses the ``l`` (``abdul rahman`` ->
+``abdurahman``, as in the joined ``abdurrahman``), then the word keys are joined without
+spaces (joined and split forms meet: ``nurhayati`` = ``nur hayati``) and doubled letters
+collapse across the joins.
 
 >>> name_key("NURHAYATI") == name_key("Nur Hayati")
 True
@@ -38,9 +39,11 @@ from __future__ import annotations
 import re
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
-from nikmatch.names.normalize import _map_unique, normalize_name
+from nikmatch.names._batch import batch_keys, join_word_keys
+from nikmatch.names.normalize import normalize_name, normalize_names
 from nikmatch.names.tables import NameRules, default_rules
 
 __all__ = ["name_key", "name_keys", "token_key", "token_keys"]
@@ -56,7 +59,6 @@ _Y = re.compile(r"y(?![aeiou])")
 _DIPHTHONG = re.compile(r"(?:ai|ae|ei|oi|au)(?![aeiou])")
 _SILENT_H = re.compile(r"(?<=[aeiou])h(?![aeiou])")
 _FINAL = {"d": "t", "b": "p"}
-_SUN = frozenset("tdrsnl")
 
 
 def _letter(match: re.Match[str]) -> str:
@@ -110,11 +112,7 @@ def _keys_of_normalized(normalized: str, rules: NameRules) -> list[str]:
 def _join_keys(words: list[str], keys: list[str]) -> str:
     if len(keys) <= 1:
         return keys[0] if keys else ""
-    parts = list(keys)
-    for i in range(len(parts) - 1):
-        if words[i].endswith("ul") and parts[i].endswith("l") and parts[i + 1][:1] in _SUN:
-            parts[i] = parts[i][:-1]
-    return _DOUBLE.sub(r"\1", "".join(parts))
+    return join_word_keys(" ".join(keys))
 
 
 def key_of_normalized(normalized: str, *, rules: NameRules | None = None) -> str:
@@ -164,4 +162,9 @@ def name_keys(values: pd.Series, *, rules: NameRules | None = None) -> pd.Series
     ['nurhayati', 'nurhajati', '']
     """
     r = rules or default_rules()
-    return _map_unique(values, lambda v: key_of_normalized(normalize_name(v, rules=r), rules=r))
+    normalized = normalize_names(values, rules=r)
+    codes, uniques = pd.factorize(normalized.to_numpy(dtype=object))
+    keys = batch_keys([str(u) for u in uniques.tolist()], lambda w: token_key(w, rules=r))
+    table = np.asarray([*keys, ""], dtype=object)
+    out: pd.Series = pd.Series(table[codes], index=values.index, dtype=object, name=values.name)
+    return out

@@ -46,8 +46,15 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 from scipy import sparse
 
-from nikmatch.names.normalize import _low_flags, _patronymic_start
-from nikmatch.names.phonetic import _join_keys, _keys_of_normalized
+from nikmatch.names._batch import (
+    analyse_batch,
+    article_codes,
+    birth_codes,
+    join_word_keys,
+    patronymic_flags,
+)
+from nikmatch.names.normalize import _patronymic_start
+from nikmatch.names.phonetic import token_key
 from nikmatch.names.tables import NameRules, default_rules
 
 __all__ = [
@@ -87,8 +94,6 @@ LEVEL_NAMES: dict[int, str] = {
     MISSING: "missing",
 }
 
-_ARTICLE_CODE = {"m": 1, "f": 2}
-
 
 def _as_text_array(values: Sequence[str] | npt.ArrayLike) -> npt.NDArray[np.object_]:
     arr = np.asarray(values, dtype=object)
@@ -116,65 +121,89 @@ def jaro_winkler_pairs(
     return np.asarray(out, dtype=np.float64)
 
 
+def _jw(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
+    scores = cpdist(
+        a.tolist(), b.tolist(), scorer=JaroWinkler.normalized_similarity, dtype=np.float64
+    )
+    return np.asarray(scores, dtype=np.float64)
+
+
 class _Features:
-    """Per distinct name: key, word keys, order-free signature, flags."""
+    """Per distinct name: key codes, order-free signature, flags (word-level work vectorised)."""
 
     def __init__(self, names: list[str], rules: NameRules) -> None:
-        n = len(names)
         self.names = names
-        self.keys: list[str] = [""] * n
-        self.tokens: list[list[str]] = [[]] * n
-        self.token_keys: list[list[str]] = [[]] * n
-        self.low: list[list[bool]] = [[]] * n
-        signatures: list[str] = [""] * n
-        self.birth = np.zeros(n, dtype=np.int8)
-        self.article = np.zeros(n, dtype=np.int8)
-        self.n_tokens = np.zeros(n, dtype=np.int16)
-        self.has_initial = np.zeros(n, dtype=bool)
-        self.has_patronymic = np.zeros(n, dtype=bool)
-        self.empty = np.zeros(n, dtype=bool)
-        rows: list[int] = []
-        cols: list[str] = []
-        birth_order, articles = rules.birth_order, rules.articles
-        for i, name in enumerate(names):
-            toks = name.split()
-            if not toks:
-                self.empty[i] = True
-                continue
-            keys = _keys_of_normalized(name, rules)
-            low = _low_flags(toks, rules)
-            self.tokens[i], self.token_keys[i], self.low[i] = toks, keys, low
-            self.keys[i] = _join_keys(toks, keys)
-            signatures[i] = " ".join(sorted(keys))
-            self.n_tokens[i] = len(toks)
-            self.has_initial[i] = any(len(t) == 1 for t in toks)
-            self.has_patronymic[i] = _patronymic_start(toks) < len(toks)
-            for t in toks:
-                group = birth_order.get(t)
-                if group is not None:
-                    self.birth[i] = group
-                    break
-            self.article[i] = _ARTICLE_CODE.get(articles.get(toks[0], ""), 0)
-            for t, k, flag in zip(toks, keys, low, strict=True):
-                if not flag and len(t) > 1:
-                    rows.append(i)
-                    cols.append(k)
-        self.key_codes = pd.factorize(np.asarray(self.keys, dtype=object))[0]
-        self.signature_codes = pd.factorize(np.asarray(signatures, dtype=object))[0]
-        col_codes, col_uniques = pd.factorize(np.asarray(cols, dtype=object))
+        self.rules = rules
+        n = len(names)
+        b = analyse_batch(names, rules, lambda w: token_key(w, rules=rules))
+        self.keys = b.keys
+        self.key_codes = pd.factorize(np.asarray(b.keys, dtype=object))[0]
+        self.empty = b.n_words == 0
+        self.n_tokens = b.n_words
+        nonempty = np.flatnonzero(~self.empty)
+        firsts = b.starts[nonempty]
+        rng = np.random.default_rng(20240601)
+        word_hash = rng.integers(
+            0, 2**63, max(int(b.word_key_code.max(initial=-1)) + 1, 1), dtype=np.int64
+        ).astype(np.uint64)
+        signature = np.zeros(n, dtype=np.uint64)
+        word_len = np.asarray([len(w) for w in b.words], dtype=np.int64)
+        self.n_initials = np.zeros(n, dtype=np.int16)
+        if len(b.word_code):
+            flat_key = b.word_key_code[b.word_code]
+            signature[nonempty] = np.add.reduceat(word_hash[flat_key], firsts)
+            initial = (word_len[b.word_code] == 1).astype(np.int16)
+            self.n_initials[nonempty] = np.add.reduceat(initial, firsts)
+            informative = ~b.low & (word_len[b.word_code] > 1)
+            rows, cols = b.word_name[informative], flat_key[informative]
+            all_rows, all_cols = b.word_name, flat_key
+        else:
+            rows = cols = all_rows = all_cols = np.zeros(0, dtype=np.int64)
+        self.has_initial = self.n_initials > 0
+        self.signature_codes = pd.factorize(signature)[0]
         self.informative = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.int32), (np.asarray(rows, dtype=np.int64), col_codes)),
-            shape=(n, max(len(col_uniques), 1)),
+            (np.ones(len(rows), dtype=np.int32), (rows, cols)),
+            shape=(n, max(len(word_hash), 1)),
         )
         self.informative.data[:] = 1  # a word twice in one name counts once
+        self.all_words = sparse.csr_matrix(
+            (np.ones(len(all_rows), dtype=np.int32), (all_rows, all_cols)),
+            shape=(n, max(len(word_hash), 1)),
+        )
+        self.all_words.data[:] = 1
+        self.birth = birth_codes(b, rules)
+        self.article = article_codes(b, rules)
+        self.has_patronymic = patronymic_flags(b)
+        self._words: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...]]] = {}
+        self._starts: list[int] = b.starts.tolist()
+        self._counts: list[int] = b.n_words.tolist()
+        self._flat_keys: list[str] = b.word_keys[b.word_code].tolist() if len(b.word_code) else []
+        self._flat_low: list[bool] = b.low.tolist()
+
+    def words(self, i: int) -> tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...]]:
+        """Words, word keys and low-information flags of name ``i``."""
+        found = self._words.get(i)
+        if found is None:
+            start, stop = self._starts[i], self._starts[i] + self._counts[i]
+            found = (
+                tuple(self.names[i].split()),
+                tuple(self._flat_keys[start:stop]),
+                tuple(self._flat_low[start:stop]),
+            )
+            self._words[i] = found
+        return found
 
 
 def _fits(
-    short: list[str], short_keys: list[str], short_low: list[bool],
-    long: list[str], long_keys: list[str],
+    short: tuple[str, ...],
+    short_keys: tuple[str, ...],
+    short_low: tuple[bool, ...],
+    long: tuple[str, ...],
+    long_keys: tuple[str, ...],
 ) -> bool:
     """Whether ``short`` fits in order inside ``long`` with enough informative agreement."""
-    j, informative, initials = 0, 0, 0
+    j, initials = 0, 0
+    informative: set[str] = set()  # distinct informative keys that agree in full
     m = len(long)
     for tok, key, low in zip(short, short_keys, short_low, strict=True):
         found = -1
@@ -184,7 +213,7 @@ def _fits(
                 break
         if found >= 0:
             if not low and len(tok) > 1:
-                informative += 1
+                informative.add(key)
             elif len(tok) == 1:
                 initials += 1
         else:
@@ -197,26 +226,71 @@ def _fits(
                 return False
             initials += 1
         j = found + 1
-    return informative >= 2 or (informative >= 1 and initials >= 1)
+    return len(informative) >= 2 or (len(informative) >= 1 and initials >= 1)
 
 
 def _compatible(f: _Features, i: int, k: int) -> int:
-    """INITIALS if names i and k fit by initials/omitted words, else NONE; patronymics handled."""
-    ta, tb = f.tokens[i], f.tokens[k]
-    ka, kb = f.token_keys[i], f.token_keys[k]
-    la, lb = f.low[i], f.low[k]
-    pa, pb = _patronymic_start(ta), _patronymic_start(tb)
-    if pa < len(ta) and pb < len(tb):
-        if _join_keys(ta[pa + 1 :], ka[pa + 1 :]) != _join_keys(tb[pb + 1 :], kb[pb + 1 :]):
-            return FUZZY_LOW  # different fathers: cap
-    elif pa < len(ta) or pb < len(tb):  # one side only: compare the names without it
-        ta, ka, la = ta[:pa], ka[:pa], la[:pa]
-        tb, kb, lb = tb[:pb], kb[:pb], lb[:pb]
-        if _join_keys(ta, ka) == _join_keys(tb, kb):
-            return INITIALS
+    """INITIALS if names i and k fit by initials/omitted words, else NONE; patronymics handled:
+    different fathers cap at FUZZY_LOW, a patronymic on one side only is left out."""
+    ta, ka, la = f.words(i)
+    tb, kb, lb = f.words(k)
+    if f.has_patronymic[i] or f.has_patronymic[k]:
+        pa, pb = _patronymic_start(ta), _patronymic_start(tb)
+        if pa < len(ta) and pb < len(tb):
+            if _join(ka[pa + 1 :]) != _join(kb[pb + 1 :]):
+                return FUZZY_LOW
+        else:
+            ta, ka, la = ta[:pa], ka[:pa], la[:pa]
+            tb, kb, lb = tb[:pb], kb[:pb], lb[:pb]
+            if _join(ka) == _join(kb):
+                return INITIALS
     if _fits(ta, ka, la, tb, kb) or _fits(tb, kb, lb, ta, ka):
         return INITIALS
     return NONE
+
+
+def _join(keys: tuple[str, ...]) -> str:
+    return join_word_keys(" ".join(keys))
+
+
+def _shared(
+    m: sparse.csr_matrix, ra: npt.NDArray[np.int64], rb: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Per pair: how many distinct word keys names ``ra[i]`` and ``rb[i]`` share."""
+    return np.asarray(m[ra].multiply(m[rb]).sum(axis=1), dtype=np.int64).ravel()
+
+
+def _residue(
+    f: _Features, ra: npt.NDArray[np.int64], rb: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Positions of the pairs that may reach INITIALS (or carry patronymics): cheap bounds first.
+
+    A fit needs two shared informative words, or one plus an initial; and every word of the
+    shorter name must meet a word of the other by key or by initial.
+    """
+    patronymic = f.has_patronymic[ra] | f.has_patronymic[rb]
+    initials = f.n_initials[ra].astype(np.int64) + f.n_initials[rb]
+    other = f.has_initial[ra] | f.has_initial[rb] | (f.n_tokens[ra] != f.n_tokens[rb])
+    idx = np.flatnonzero(other | patronymic)
+    if not len(idx):
+        return idx
+    ia, ib = ra[idx], rb[idx]
+    informative = _shared(f.informative, ia, ib)
+    keep = (informative >= 2) | ((informative >= 1) & (initials[idx] > 0))
+    idx, ia, ib, informative = (
+        idx[keep | patronymic[idx]],
+        ia[keep | patronymic[idx]],
+        ib[keep | patronymic[idx]],
+        informative[keep | patronymic[idx]],
+    )
+    if not len(idx):
+        return idx
+    shared_all = _shared(f.all_words, ia, ib)
+    distinct: npt.NDArray[np.int64] = np.diff(np.asarray(f.all_words.indptr, dtype=np.int64))
+    shortest = np.minimum(distinct[ia], distinct[ib]).astype(np.int64)
+    fits = shortest <= shared_all + initials[idx]
+    out: npt.NDArray[np.int64] = idx[fits | patronymic[idx]]
+    return out
 
 
 def name_agreement(
@@ -267,21 +341,10 @@ def name_agreement(
         ra, rb = ca[rest], cb[rest]
         names_arr = np.asarray(names, dtype=object)
         keys_arr = np.asarray(f.keys, dtype=object)
-        jw = np.maximum(
-            jaro_winkler_pairs(names_arr[ra], names_arr[rb]),
-            jaro_winkler_pairs(keys_arr[ra], keys_arr[rb]),
-        )
+        jw = np.maximum(_jw(names_arr[ra], names_arr[rb]), _jw(keys_arr[ra], keys_arr[rb]))
         low_or_none = np.where(jw >= FUZZY_LOW_THRESHOLD, FUZZY_LOW, NONE)
         level = np.where(jw >= FUZZY_HIGH_THRESHOLD, FUZZY_HIGH, low_or_none).astype(np.int8)
-        maybe = (
-            f.has_initial[ra] | f.has_initial[rb] | (f.n_tokens[ra] != f.n_tokens[rb])
-        ) | f.has_patronymic[ra] | f.has_patronymic[rb]
-        idx = np.flatnonzero(maybe)
-        if len(idx):
-            shared = np.asarray(
-                f.informative[ra[idx]].multiply(f.informative[rb[idx]]).sum(axis=1)
-            ).ravel()
-            idx = idx[(shared >= 1) | f.has_patronymic[ra[idx]] | f.has_patronymic[rb[idx]]]
+        idx = _residue(f, ra, rb)
         for j in idx.tolist():
             found = _compatible(f, int(ra[j]), int(rb[j]))
             if found == INITIALS:

@@ -71,6 +71,14 @@ class NameRules:
     birth_order: Mapping[str, int]
     articles: Mapping[str, str]
     cache: dict[str, dict[str, object]] = field(default_factory=dict, repr=False)
+    title_heads: frozenset[str] = field(init=False, repr=False)
+    title_tails: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        heads = frozenset(t[:i] for t in self.prefix_titles for i in range(1, len(t) + 1))
+        tails = frozenset(t[i:] for t in self.suffix_titles for i in range(len(t)))
+        object.__setattr__(self, "title_heads", heads)
+        object.__setattr__(self, "title_tails", tails)
 
     def memo(self, name: str) -> dict[str, object]:
         """A per-rules memo table (tokens repeat a lot, so per-token work is cached here).
