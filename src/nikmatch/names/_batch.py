@@ -50,18 +50,21 @@ class Batch:
 def analyse_batch(names: list[str], rules: NameRules, token_key: Callable[[str], str]) -> Batch:
     """Analyse normalised ``names``; ``token_key(word, rules=...)`` gives a word's key."""
     n = len(names)
-    n_words = np.fromiter(
-        (nm.count(" ") + 1 if nm else 0 for nm in names), dtype=np.int64, count=n
-    )
+    n_words = np.fromiter((nm.count(" ") + 1 if nm else 0 for nm in names), dtype=np.int64, count=n)
     flat = " ".join(names).split()
     total = len(flat)
+    if total != int(n_words.sum()):  # not normalised (extra spaces): count words properly
+        n_words = np.fromiter((len(nm.split()) for nm in names), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     if n:
         np.cumsum(n_words[:-1], out=starts[1:])
     word_name = np.repeat(np.arange(n, dtype=np.int64), n_words)
     word_pos = np.arange(total, dtype=np.int64) - starts[word_name]
-    codes, uniq = pd.factorize(np.asarray(flat, dtype=object)) if total else (
-        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
+    codes, uniq = (
+        pd.factorize(np.asarray(flat, dtype=object))
+        if total
+        else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
+    )
     words = [str(w) for w in uniq.tolist()]
     word_keys = np.asarray([token_key(w) for w in words], dtype=object)
     key_codes = pd.factorize(word_keys)[0] if len(words) else np.zeros(0, dtype=np.int64)
@@ -91,9 +94,17 @@ def analyse_batch(names: list[str], rules: NameRules, token_key: Callable[[str],
 
     keys = _joined_keys(n_words, starts, word_keys[codes] if total else word_keys)
     return Batch(
-        n_names=n, n_words=n_words, starts=starts, word_name=word_name, word_pos=word_pos,
-        word_code=codes, words=words, word_keys=word_keys,
-        word_key_code=np.asarray(key_codes, dtype=np.int64), low=low, keys=keys,
+        n_names=n,
+        n_words=n_words,
+        starts=starts,
+        word_name=word_name,
+        word_pos=word_pos,
+        word_code=codes,
+        words=words,
+        word_keys=word_keys,
+        word_key_code=np.asarray(key_codes, dtype=np.int64),
+        low=low,
+        keys=keys,
     )
 
 
@@ -117,6 +128,46 @@ def _joined_keys(
     return keys
 
 
+def informative_parts(batch: Batch, names: list[str]) -> tuple[list[str], list[str]]:
+    """Per name: its informative words and their joined key (low-information words left out);
+    the whole name and key when no word is informative."""
+    keep = ~batch.low
+    n_inf = np.bincount(batch.word_name[keep], minlength=batch.n_names).astype(np.int64)
+    starts = np.zeros(batch.n_names, dtype=np.int64)
+    if batch.n_names:
+        np.cumsum(n_inf[:-1], out=starts[1:])
+    flat_words = (
+        np.asarray(batch.words, dtype=object)[batch.word_code[keep]]
+        if len(batch.word_code)
+        else np.zeros(0, dtype=object)
+    )
+    flat_keys = batch.word_keys[batch.word_code[keep]] if len(batch.word_code) else flat_words
+    keys = _joined_keys(n_inf, starts, flat_keys)
+    texts = _joined_words(n_inf, starts, flat_words)
+    for i in np.flatnonzero(n_inf == 0).tolist():
+        texts[i], keys[i] = names[i], batch.keys[i]
+    return texts, keys
+
+
+def _joined_words(
+    n_words: npt.NDArray[np.int64], starts: I64, flat_words: npt.NDArray[np.object_]
+) -> list[str]:
+    out = [""] * len(n_words)
+    total = len(flat_words)
+    if not total:
+        return out
+    nonempty = np.flatnonzero(n_words > 0)
+    sep = np.full(total, " ", dtype=object)
+    sep[starts[nonempty] + n_words[nonempty] - 1] = "\n"
+    pieces = np.empty(2 * total, dtype=object)
+    pieces[0::2] = flat_words
+    pieces[1::2] = sep
+    lines = "".join(pieces.tolist()).split("\n")[:-1]
+    for i, line in zip(nonempty.tolist(), lines, strict=True):
+        out[i] = line
+    return out
+
+
 def batch_keys(names: list[str], token_key: Callable[[str], str]) -> list[str]:
     """Joined keys of many normalised names; ``token_key`` maps a word to its key."""
     n_words = np.fromiter(
@@ -125,6 +176,8 @@ def batch_keys(names: list[str], token_key: Callable[[str], str]) -> list[str]:
     flat = " ".join(names).split()
     if not flat:
         return [""] * len(names)
+    if len(flat) != int(n_words.sum()):
+        n_words = np.fromiter((len(nm.split()) for nm in names), dtype=np.int64, count=len(names))
     starts = np.zeros(len(names), dtype=np.int64)
     np.cumsum(n_words[:-1], out=starts[1:])
     codes, uniq = pd.factorize(np.asarray(flat, dtype=object))

@@ -120,6 +120,21 @@ def _removable(
     )
 
 
+def _specialist(pieces: list[tuple[str, bool, bool]], start: int, end: int) -> int:
+    """Length of a trailing specialist-doctor title ``Sp.`` + up to three short pieces, or 0.
+
+    The family is open-ended (Sp.A, Sp.OG(K), Sp.THT-KL, Sp.KFR ...), so any dotted ``Sp.``
+    followed by pieces of at most four letters counts.
+    """
+    for q in range(end - 1, max(end - 4, start + 1) - 1, -1):
+        letters, dot, _ = pieces[q]
+        if letters == "sp" and dot:
+            if all(len(p[0]) <= _MAX_MULTI_PIECE for p in pieces[q:end]):
+                return end - q
+            return 0
+    return 0
+
+
 def _strip_titles(
     pieces: list[tuple[str, bool, bool]], rules: NameRules
 ) -> tuple[list[str], list[str]]:
@@ -146,6 +161,11 @@ def _strip_titles(
     end = n
     suffix: list[str] = []
     while end > start:  # suffix titles: longest first, so "S.Pd.I." is one title
+        special = _specialist(pieces, start, end)
+        if special:
+            suffix.append("".join(p[0] for p in pieces[end - special : end]))
+            end -= special
+            continue
         letters = ""
         best = 0
         best_letters = ""

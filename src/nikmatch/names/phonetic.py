@@ -8,11 +8,12 @@ per word, in order (reasons and examples in ``docs/guide/names.md``):
 
 1. doubled letters collapse (``muhammad`` -> ``muhamad``, ``saadah`` -> ``sadah``);
 2. final ``ie`` -> ``i`` (``sofie`` -> ``sofi``);
-3. letters and digraphs: ``kh`` -> ``h``, ``sy``/``sh`` -> ``s``, initial ``ts`` -> ``s``,
-   ``dz``/``z`` -> ``s``, ``dh`` -> ``d``, ``th`` -> ``t``, ``bh`` -> ``b``, ``gh`` -> ``g``,
-   ``ph``/``f``/``v`` -> ``p``, ``q`` -> ``k``, ``x`` -> ``ks``, ``ck`` -> ``k``;
-4. ``iy``/``uw`` before a vowel -> ``i``/``u`` (``sugiyanto`` -> ``sugianto``), any other ``y``
-   not before a vowel -> ``i`` (``fadly`` -> ``fadli``);
+3. letters and digraphs: ``kh`` -> ``h``, ``sy`` (before a vowel)/``sh`` -> ``s``, initial
+   ``ts`` -> ``s``, ``dz``/``z`` -> ``s``, ``dh`` -> ``d``, ``th`` -> ``t``, ``bh`` -> ``b``,
+   ``gh`` -> ``g``, ``ph``/``f``/``v`` -> ``p``, ``q`` -> ``k``, ``x`` -> ``ks``, ``ck`` -> ``k``;
+4. ``iy``/``uw`` before a vowel -> ``i``/``u`` (``sugiyanto`` -> ``sugianto``); ``y`` not
+   before a vowel or after a consonant other than ``n`` -> ``i`` (``fadly`` -> ``fadli``,
+   ``mulyadi`` -> ``muliadi``; ``ny`` is one sound and stays);
 5. diphthongs not before a vowel: ``ai``/``ae``/``ei``/``oi`` -> ``e`` (``zainal``/``zaenal``),
    ``au`` -> ``o`` (``taufik``/``topik``);
 6. silent ``h``: after a vowel and before a consonant or at the end (``rahmat`` -> ``ramat``,
@@ -49,13 +50,13 @@ from nikmatch.names.tables import NameRules, default_rules
 __all__ = ["name_key", "name_keys", "token_key", "token_keys"]
 
 _DOUBLE = re.compile(r"([a-z])\1+")
-_LETTERS = re.compile(r"kh|sy|sh|^ts|dz|dh|th|bh|gh|ph|ck|[zfvqx]")
+_LETTERS = re.compile(r"kh|sy(?=[aeiou])|sh|^ts|dz|dh|th|bh|gh|ph|ck|[zfvqx]")
 _LETTER_MAP = {
     "kh": "h", "sy": "s", "sh": "s", "ts": "s", "dz": "s", "dh": "d", "th": "t", "bh": "b",
     "gh": "g", "ph": "p", "ck": "k", "z": "s", "f": "p", "v": "p", "q": "k", "x": "ks",
 }
 _GLIDE = re.compile(r"(?<=i)y(?=[aeiou])|(?<=u)w(?=[aeiou])")
-_Y = re.compile(r"y(?![aeiou])")
+_Y = re.compile(r"y(?![aeiou])|(?<=[bcdfghjklmpqrstvwxz])y")
 _DIPHTHONG = re.compile(r"(?:ai|ae|ei|oi|au)(?![aeiou])")
 _SILENT_H = re.compile(r"(?<=[aeiou])h(?![aeiou])")
 _FINAL = {"d": "t", "b": "p"}

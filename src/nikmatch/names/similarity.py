@@ -14,11 +14,16 @@ level                   code   meaning
                                by initial, others omitted (``m rizki s`` ~ ``muhammad rizki
                                saputra``); needs two informative agreeing words, or one plus an
                                initial (nobility, birth-order and very common words don't count)
-:data:`FUZZY_HIGH`        2    Jaro-Winkler >= :data:`FUZZY_HIGH_THRESHOLD` on names or keys
-:data:`FUZZY_LOW`         1    Jaro-Winkler >= :data:`FUZZY_LOW_THRESHOLD`
+:data:`FUZZY_HIGH`        2    Jaro-Winkler >= :data:`FUZZY_HIGH_THRESHOLD` on the informative
+                               words (low-information words left out) or on their key
+:data:`FUZZY_LOW`         1    Jaro-Winkler >= :data:`FUZZY_LOW_THRESHOLD` (same inputs)
 :data:`NONE`              0    none of the above, or a contradiction (below)
 :data:`MISSING`          -1    an empty name on either side
 ======================  =====  ==================================================================
+
+Jaro-Winkler rewards a shared beginning, so it runs on the informative words only:
+``siti aminah`` / ``siti aisyah`` compares ``aminah`` / ``aisyah`` (0.73, NONE) rather than the
+full names (0.93, which would be FUZZY_HIGH for two different women).
 
 Contradictions: a Balinese birth-order word on both sides from different birth positions
 (``wayan`` vs ``made``) or different Balinese articles (``i`` vs ``ni``) cap the level at
@@ -50,6 +55,7 @@ from nikmatch.names._batch import (
     analyse_batch,
     article_codes,
     birth_codes,
+    informative_parts,
     join_word_keys,
     patronymic_flags,
 )
@@ -171,6 +177,7 @@ class _Features:
             shape=(n, max(len(word_hash), 1)),
         )
         self.all_words.data[:] = 1
+        self.informative_names, self.informative_keys = informative_parts(b, names)
         self.birth = birth_codes(b, rules)
         self.article = article_codes(b, rules)
         self.has_patronymic = patronymic_flags(b)
@@ -286,7 +293,8 @@ def _residue(
     if not len(idx):
         return idx
     shared_all = _shared(f.all_words, ia, ib)
-    distinct: npt.NDArray[np.int64] = np.diff(np.asarray(f.all_words.indptr, dtype=np.int64))
+    indptr = np.asarray(f.all_words.indptr, dtype=np.int64)
+    distinct = indptr[1:] - indptr[:-1]
     shortest = np.minimum(distinct[ia], distinct[ib]).astype(np.int64)
     fits = shortest <= shared_all + initials[idx]
     out: npt.NDArray[np.int64] = idx[fits | patronymic[idx]]
@@ -339,8 +347,8 @@ def name_agreement(
     rest = np.flatnonzero(~(missing | exact | key | reordered))
     if len(rest):
         ra, rb = ca[rest], cb[rest]
-        names_arr = np.asarray(names, dtype=object)
-        keys_arr = np.asarray(f.keys, dtype=object)
+        names_arr = np.asarray(f.informative_names, dtype=object)
+        keys_arr = np.asarray(f.informative_keys, dtype=object)
         jw = np.maximum(_jw(names_arr[ra], names_arr[rb]), _jw(keys_arr[ra], keys_arr[rb]))
         low_or_none = np.where(jw >= FUZZY_LOW_THRESHOLD, FUZZY_LOW, NONE)
         level = np.where(jw >= FUZZY_HIGH_THRESHOLD, FUZZY_HIGH, low_or_none).astype(np.int8)
