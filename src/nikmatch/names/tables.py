@@ -40,6 +40,19 @@ def title_letters(title: str) -> str:
     return _LETTERS.sub("", folded.lower())
 
 
+_OLD_FORMS = (
+    ("kh", "ch"), ("u", "oe"), ("j", "dj"), ("c", "tj"), ("sy", "sj"), ("ny", "nj"), ("y", "j")
+)
+
+
+def _old_spellings(letters: str) -> set[str]:
+    """``letters`` and the old spellings that modernise to it (so "Ch." is the title KH too)."""
+    forms = {letters}
+    for new, old in _OLD_FORMS:
+        forms |= {f.replace(new, old) for f in forms if new in f}
+    return {f for f in forms if modernize_spelling(f, old=True) == letters or f == letters}
+
+
 def _words(text: str) -> tuple[str, ...]:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return tuple(_LETTERS.sub(" ", folded.lower()).split())
@@ -150,6 +163,10 @@ def load_tables(
             suffix.add(letters)
             if len(letters) >= 3:
                 bare.add(letters)
+    # a word that old-spelling rules turn into a title is that title ("Ch." = "Kh.")
+    prefix = {form for t in prefix for form in _old_spellings(t)}
+    suffix = {form for t in suffix for form in _old_spellings(t)}
+    bare = {form for t in bare for form in _old_spellings(t)}
 
     variants: dict[str, tuple[str, ...]] = {}
     first: dict[str, tuple[str, ...]] = {}
