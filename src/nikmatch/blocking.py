@@ -1,0 +1,504 @@
+"""Blocking: which record pairs are worth comparing.
+
+Candidate pairs are two ``int64`` arrays of record positions, never a list of tuples and never a
+pandas MultiIndex.  A :class:`BlockOn` rule pairs records that share the values of one or more
+prepared *key fields* (e.g. phonetic name key and birth date); several rules are combined as a
+union in which a pair is produced only by the first rule that finds it, so no pair is counted
+twice.  :class:`SortedNeighbourhood` pairs records that sort close together on a key, which
+catches typos in the key itself.
+
+Skew is the enemy: a default birth date shared by tens of thousands of records would make a
+block of ~10⁹ pairs.  Every rule has a ``max_block_size``; larger blocks are skipped with a
+:class:`BlockingWarning` that says how many records and pairs were skipped, so memory stays
+bounded.  :func:`blocking_diagnostics` reports pairs per rule and the largest blocks *before*
+anything is generated.
+
+>>> import numpy as np
+>>> keys = {"k": np.array([5, 5, 7, 5, -1], dtype=np.int64)}
+>>> l, r = block_pairs([BlockOn("k")], keys, n=5)
+>>> sorted(zip(l.tolist(), r.tolist()))
+[(0, 1), (0, 3), (1, 3)]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = [
+    "BlockOn",
+    "BlockingRule",
+    "BlockingWarning",
+    "SortedNeighbourhood",
+    "block_pairs",
+    "blocking_diagnostics",
+    "iter_block_pairs",
+    "sample_block_pairs",
+]
+
+IntArray = npt.NDArray[np.int64]
+KeyTable = Mapping[str, npt.NDArray[np.int64]]
+
+
+class BlockingWarning(UserWarning):
+    """A block was too large and was skipped (or sampled); the message says how much."""
+
+
+@dataclass(frozen=True)
+class BlockOn:
+    """Pair records whose key fields are all equal and present.
+
+    ``fields`` name prepared key fields (see :data:`nikmatch.prepare.KEY_FIELDS`).  Blocks with
+    more than ``max_block_size`` records are skipped with a warning.
+
+    >>> BlockOn("nama_key", "tanggal_lahir").name
+    'nama_key & tanggal_lahir'
+    """
+
+    fields: tuple[str, ...]
+    max_block_size: int = 2_000
+
+    def __init__(self, *fields: str, max_block_size: int = 2_000) -> None:
+        if not fields:
+            raise ValueError("BlockOn needs at least one field")
+        object.__setattr__(self, "fields", tuple(fields))
+        object.__setattr__(self, "max_block_size", int(max_block_size))
+
+    @property
+    def name(self) -> str:
+        """A readable name of the rule."""
+        return " & ".join(self.fields)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready description.
+
+        >>> BlockOn("nik").to_dict()
+        {'type': 'block_on', 'fields': ['nik'], 'max_block_size': 2000}
+        """
+        return {
+            "type": "block_on",
+            "fields": list(self.fields),
+            "max_block_size": self.max_block_size,
+        }
+
+
+@dataclass(frozen=True)
+class SortedNeighbourhood:
+    """Pair each record with the next ``window`` records in the order of a sort key.
+
+    ``sort_field`` names a prepared *sort* field (an int64 rank; see
+    :data:`nikmatch.prepare.SORT_FIELDS`).  Records with a missing sort key are not paired.
+
+    >>> SortedNeighbourhood("nama_key_dob", window=4).name
+    'sorted neighbourhood on nama_key_dob (window 4)'
+    """
+
+    sort_field: str
+    window: int = 4
+    fields: tuple[str, ...] = field(default=(), init=False)
+
+    @property
+    def name(self) -> str:
+        """A readable name of the rule."""
+        return f"sorted neighbourhood on {self.sort_field} (window {self.window})"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready description."""
+        return {
+            "type": "sorted_neighbourhood",
+            "sort_field": self.sort_field,
+            "window": self.window,
+        }
+
+
+BlockingRule = BlockOn | SortedNeighbourhood
+
+
+def rule_from_dict(data: Mapping[str, object]) -> BlockingRule:
+    """Rebuild a rule from :meth:`BlockOn.to_dict` / :meth:`SortedNeighbourhood.to_dict`.
+
+    >>> rule_from_dict(BlockOn("nik", max_block_size=10).to_dict())
+    BlockOn(fields=('nik',), max_block_size=10)
+    """
+    kind = data.get("type")
+    if kind == "block_on":
+        fields = data.get("fields")
+        if not isinstance(fields, list):
+            raise ValueError("block_on rule needs a list of fields")
+        size = data.get("max_block_size", 2000)
+        return BlockOn(*[str(f) for f in fields], max_block_size=int(str(size)))
+    if kind == "sorted_neighbourhood":
+        return SortedNeighbourhood(str(data["sort_field"]), window=int(str(data.get("window", 4))))
+    raise ValueError(f"unknown blocking rule type {kind!r}")
+
+
+def combined_key(keys: KeyTable, fields: Sequence[str]) -> IntArray:
+    """One int64 key per record for a tuple of key fields (-1 where any part is missing).
+
+    >>> import numpy as np
+    >>> combined_key({"a": np.array([1, 1, -1]), "b": np.array([2, 2, 2])}, ["a", "b"]).tolist()
+    [0, 0, -1]
+    """
+    missing_fields = [f for f in fields if f not in keys]
+    if missing_fields:
+        raise KeyError(f"blocking field(s) not available: {missing_fields}")
+    first = np.asarray(keys[fields[0]], dtype=np.int64)
+    if len(fields) == 1:
+        return first
+    stacked = np.stack([np.asarray(keys[f], dtype=np.int64) for f in fields], axis=1)
+    valid = (stacked >= 0).all(axis=1)
+    out = np.full(len(first), -1, dtype=np.int64)
+    if valid.any():
+        _, inverse = np.unique(stacked[valid], axis=0, return_inverse=True)
+        out[valid] = inverse.reshape(-1)
+    return out
+
+
+def _runs(sorted_keys: IntArray) -> tuple[IntArray, IntArray]:
+    """Start positions and lengths of runs of equal values in a sorted array."""
+    if len(sorted_keys) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    change = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    starts = np.concatenate([[0], change]).astype(np.int64)
+    lengths = np.diff(np.concatenate([starts, [len(sorted_keys)]])).astype(np.int64)
+    return starts, lengths
+
+
+def _pairs_within_runs(
+    order: IntArray, starts: IntArray, lengths: IntArray
+) -> tuple[IntArray, IntArray]:
+    """All i<j pairs within each run (positions into ``order``), vectorised."""
+    # each element at offset k of a run of length s pairs with s-k-1 successors
+    sizes = lengths
+    elem_run_len = np.repeat(sizes, sizes)
+    elem_offset = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(sizes) - sizes, sizes
+    )
+    elem_pos = np.repeat(starts, sizes) + elem_offset
+    n_succ = elem_run_len - elem_offset - 1
+    left_pos = np.repeat(elem_pos, n_succ)
+    step = (
+        np.arange(int(n_succ.sum()), dtype=np.int64)
+        - np.repeat(np.cumsum(n_succ) - n_succ, n_succ)
+        + 1
+    )
+    right_pos = left_pos + step
+    return order[left_pos], order[right_pos]
+
+
+def _pairs_across_runs(
+    order: IntArray, starts: IntArray, lengths: IntArray, n_left: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Pairs (left-source, right-source) within runs whose first ``n_left`` members are left."""
+    n_right = lengths - n_left
+    per_left = np.repeat(n_right, n_left)  # partners for each left element
+    left_elem_pos = np.repeat(starts, n_left) + (
+        np.arange(int(n_left.sum()), dtype=np.int64) - np.repeat(np.cumsum(n_left) - n_left, n_left)
+    )
+    right_first = np.repeat(starts + n_left, n_left)
+    left_pos = np.repeat(left_elem_pos, per_left)
+    offs = np.arange(int(per_left.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(per_left) - per_left, per_left
+    )
+    right_pos = np.repeat(right_first, per_left) + offs
+    return order[left_pos], order[right_pos]
+
+
+@dataclass
+class _RuleBlocks:
+    order: IntArray
+    starts: IntArray
+    lengths: IntArray
+    n_left: IntArray | None  # link only: number of left-source members per run
+    pair_counts: IntArray
+    skipped_records: int
+    skipped_pairs: int
+
+
+def _rule_blocks(rule: BlockOn, key: IntArray, source: npt.NDArray[np.int8] | None) -> _RuleBlocks:
+    valid = np.flatnonzero(key >= 0)
+    if source is None:
+        order = valid[np.argsort(key[valid], kind="stable")]
+        starts, lengths = _runs(key[order])
+        n_left = None
+        pair_counts = lengths * (lengths - 1) // 2
+    else:
+        sub_key = key[valid]
+        sub_src = source[valid]
+        order = valid[np.lexsort((sub_src, sub_key))]
+        starts, lengths = _runs(key[order])
+        is_left = (source[order] == 0).astype(np.int64)
+        cum = np.concatenate([[0], np.cumsum(is_left)])
+        n_left = cum[starts + lengths] - cum[starts]
+        pair_counts = n_left * (lengths - n_left)
+    too_big = lengths > rule.max_block_size
+    keep = (pair_counts > 0) & ~too_big
+    skipped_records = int(lengths[too_big].sum())
+    skipped_pairs = int(pair_counts[too_big].sum())
+    return _RuleBlocks(
+        order=order,
+        starts=starts[keep],
+        lengths=lengths[keep],
+        n_left=None if n_left is None else n_left[keep],
+        pair_counts=pair_counts[keep],
+        skipped_records=skipped_records,
+        skipped_pairs=skipped_pairs,
+    )
+
+
+def _earlier_agree(
+    keys: Sequence[IntArray], left: IntArray, right: IntArray
+) -> npt.NDArray[np.bool_]:
+    hit = np.zeros(len(left), dtype=bool)
+    for k in keys:
+        kl = k[left]
+        hit |= (kl >= 0) & (kl == k[right])
+    return hit
+
+
+def iter_block_pairs(
+    rules: Sequence[BlockingRule],
+    keys: KeyTable,
+    n: int,
+    *,
+    source: npt.NDArray[np.int8] | None = None,
+    chunk_pairs: int = 4_000_000,
+    warn: bool = True,
+) -> Iterator[tuple[int, IntArray, IntArray]]:
+    """Yield ``(rule_index, left, right)`` chunks of candidate pairs, at most ~``chunk_pairs`` each.
+
+    For deduplication (``source`` is None) ``left < right``.  For linkage ``source`` marks each
+    record 0 (list) or 1 (register) and only 0–1 pairs are produced, ``left`` from source 0.  A
+    pair is produced only by the first rule that finds it.  Memory is bounded by ``chunk_pairs``
+    (a single block larger than that is still produced whole; ``max_block_size`` bounds it).
+    """
+    previous_keys: list[IntArray] = []
+    for idx, rule in enumerate(rules):
+        if isinstance(rule, SortedNeighbourhood):
+            for left, right in _sorted_neighbourhood(rule, keys, source, chunk_pairs):
+                drop = _earlier_agree(previous_keys, left, right)
+                if drop.any():
+                    left, right = left[~drop], right[~drop]
+                if len(left):
+                    yield idx, left, right
+            continue
+        key = combined_key(keys, rule.fields)
+        blocks = _rule_blocks(rule, key, source)
+        if warn and blocks.skipped_records:
+            warnings.warn(
+                f"blocking rule {rule.name!r}: skipped blocks larger than {rule.max_block_size} "
+                f"records ({blocks.skipped_records} records, {blocks.skipped_pairs} pairs); "
+                "other rules still see these records",
+                BlockingWarning,
+                stacklevel=2,
+            )
+        if len(blocks.starts):
+            cum = np.cumsum(blocks.pair_counts)
+            bounds = np.searchsorted(
+                cum, np.arange(chunk_pairs, int(cum[-1]) + chunk_pairs, chunk_pairs), side="right"
+            )
+            lo = 0
+            for hi in np.unique(np.concatenate([bounds, [len(cum)]])):
+                hi = max(int(hi), lo + 1) if lo < len(cum) else lo
+                if hi <= lo:
+                    continue
+                sl = slice(lo, hi)
+                if blocks.n_left is None:
+                    left, right = _pairs_within_runs(
+                        blocks.order, blocks.starts[sl], blocks.lengths[sl]
+                    )
+                else:
+                    left, right = _pairs_across_runs(
+                        blocks.order, blocks.starts[sl], blocks.lengths[sl], blocks.n_left[sl]
+                    )
+                    # lexsort put source 0 first; ensure orientation
+                if source is None:
+                    left, right = np.minimum(left, right), np.maximum(left, right)
+                drop = _earlier_agree(previous_keys, left, right)
+                if drop.any():
+                    left, right = left[~drop], right[~drop]
+                if len(left):
+                    yield idx, left, right
+                lo = hi
+        previous_keys.append(key)
+
+
+def _sorted_neighbourhood(
+    rule: SortedNeighbourhood, keys: KeyTable, source: npt.NDArray[np.int8] | None, chunk_pairs: int
+) -> Iterator[tuple[IntArray, IntArray]]:
+    if rule.sort_field not in keys:
+        raise KeyError(f"sort field not available: {rule.sort_field!r}")
+    rank = np.asarray(keys[rule.sort_field], dtype=np.int64)
+    valid = np.flatnonzero(rank >= 0)
+    order = valid[np.argsort(rank[valid], kind="stable")]
+    m = len(order)
+    for step in range(1, rule.window + 1):
+        if step >= m:
+            break
+        a = order[:-step]
+        b = order[step:]
+        for lo in range(0, len(a), chunk_pairs):
+            left, right = a[lo : lo + chunk_pairs], b[lo : lo + chunk_pairs]
+            if source is None:
+                yield np.minimum(left, right), np.maximum(left, right)
+            else:
+                sl, sr = source[left], source[right]
+                cross = sl != sr
+                left, right = left[cross], right[cross]
+                flip = source[left] == 1
+                yield np.where(flip, right, left), np.where(flip, left, right)
+
+
+def block_pairs(
+    rules: Sequence[BlockingRule],
+    keys: KeyTable,
+    n: int,
+    *,
+    source: npt.NDArray[np.int8] | None = None,
+    warn: bool = True,
+) -> tuple[IntArray, IntArray]:
+    """All candidate pairs of the rules' union, as two int64 arrays (see :func:`iter_block_pairs`).
+
+    >>> import numpy as np
+    >>> keys = {"a": np.array([1, 1, 2, 2]), "b": np.array([0, 1, 0, 1])}
+    >>> l, r = block_pairs([BlockOn("a"), BlockOn("b")], keys, n=4)
+    >>> sorted(zip(l.tolist(), r.tolist()))
+    [(0, 1), (0, 2), (1, 3), (2, 3)]
+    """
+    lefts: list[IntArray] = []
+    rights: list[IntArray] = []
+    for _, left, right in iter_block_pairs(rules, keys, n, source=source, warn=warn):
+        lefts.append(left)
+        rights.append(right)
+    if not lefts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def blocking_diagnostics(
+    rules: Sequence[BlockingRule],
+    keys: KeyTable,
+    n: int,
+    *,
+    source: npt.NDArray[np.int8] | None = None,
+    top: int = 5,
+) -> pd.DataFrame:
+    """Pairs per rule *before* generating them: total, after the union, largest blocks, skipped.
+
+    Counting is exact for :class:`BlockOn` rules (from block sizes); the union column subtracts
+    pairs already produced by earlier rules, counted on a bounded sample of blocks when large.
+
+    >>> import numpy as np
+    >>> keys = {"a": np.array([1, 1, 1, 2]), "b": np.array([0, 0, 3, 3])}
+    >>> d = blocking_diagnostics([BlockOn("a"), BlockOn("b")], keys, n=4)
+    >>> d[["rule", "pairs", "new_pairs", "largest_block"]].to_dict("records")
+    [{'rule': 'a', 'pairs': 3, 'new_pairs': 3, 'largest_block': 3}, {'rule': 'b', 'pairs': 2, 'new_pairs': 1, 'largest_block': 2}]
+    """
+    rows = []
+    previous: list[IntArray] = []
+    for rule in rules:
+        if isinstance(rule, SortedNeighbourhood):
+            valid = int((np.asarray(keys[rule.sort_field]) >= 0).sum())
+            pairs = sum(max(valid - s, 0) for s in range(1, rule.window + 1))
+            rows.append(
+                {
+                    "rule": rule.name,
+                    "pairs": pairs,
+                    "new_pairs": pairs,
+                    "largest_block": rule.window + 1,
+                    "largest_blocks": "",
+                    "skipped_records": 0,
+                    "skipped_pairs": 0,
+                }
+            )
+            continue
+        key = combined_key(keys, rule.fields)
+        blocks = _rule_blocks(rule, key, source)
+        total = int(blocks.pair_counts.sum())
+        new = total
+        if previous and total:
+            # count pairs already agreeing on an earlier rule's key, exactly when small
+            left, right = (
+                (
+                    _pairs_within_runs(blocks.order, blocks.starts, blocks.lengths)
+                    if blocks.n_left is None
+                    else _pairs_across_runs(
+                        blocks.order, blocks.starts, blocks.lengths, blocks.n_left
+                    )
+                )
+                if total <= 20_000_000
+                else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+            )
+            if len(left):
+                new = int((~_earlier_agree(previous, left, right)).sum())
+        largest = (
+            np.sort(blocks.lengths)[::-1][:top] if len(blocks.lengths) else np.zeros(0, np.int64)
+        )
+        rows.append(
+            {
+                "rule": rule.name,
+                "pairs": total,
+                "new_pairs": new,
+                "largest_block": int(largest[0]) if len(largest) else 0,
+                "largest_blocks": ", ".join(str(int(x)) for x in largest),
+                "skipped_records": blocks.skipped_records,
+                "skipped_pairs": blocks.skipped_pairs,
+            }
+        )
+        previous.append(key)
+    return pd.DataFrame(rows)
+
+
+def sample_block_pairs(
+    rule: BlockOn,
+    keys: KeyTable,
+    n_pairs: int,
+    *,
+    source: npt.NDArray[np.int8] | None = None,
+    seed: int = 0,
+) -> tuple[IntArray, IntArray]:
+    """Sample up to ``n_pairs`` pairs uniformly from the pairs of a rule's blocks, without
+    enumerating them: huge blocks (default birth dates) cost nothing.  Used for training.
+
+    ``max_block_size`` is ignored here: sampling is exactly what makes large blocks safe.
+
+    >>> import numpy as np
+    >>> keys = {"a": np.zeros(10_000, dtype=np.int64)}
+    >>> l, r = sample_block_pairs(BlockOn("a"), keys, 1000)
+    >>> len(l), bool((l != r).all())
+    (1000, True)
+    """
+    key = combined_key(keys, rule.fields)
+    big = BlockOn(*rule.fields, max_block_size=np.iinfo(np.int64).max)
+    blocks = _rule_blocks(big, key, source)
+    total = int(blocks.pair_counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if total <= n_pairs:
+        if blocks.n_left is None:
+            left, right = _pairs_within_runs(blocks.order, blocks.starts, blocks.lengths)
+        else:
+            left, right = _pairs_across_runs(
+                blocks.order, blocks.starts, blocks.lengths, blocks.n_left
+            )
+        return left, right
+    rng = np.random.default_rng(seed)
+    cum = np.cumsum(blocks.pair_counts)
+    draws = rng.integers(0, total, size=n_pairs)
+    b = np.searchsorted(cum, draws, side="right")
+    starts, lengths = blocks.starts[b], blocks.lengths[b]
+    if blocks.n_left is None:
+        i = rng.integers(0, lengths)
+        j = rng.integers(0, lengths - 1)
+        j = np.where(j >= i, j + 1, j)
+        left, right = blocks.order[starts + i], blocks.order[starts + j]
+        return np.minimum(left, right), np.maximum(left, right)
+    n_left = blocks.n_left[b]
+    i = rng.integers(0, n_left)
+    j = rng.integers(0, lengths - n_left)
+    return blocks.order[starts + i], blocks.order[starts + n_left + j]

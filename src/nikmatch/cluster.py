@@ -1,0 +1,138 @@
+"""Clusters of records that are one person, with a guard against chains of weak links.
+
+Clusters are connected components of the match graph (scipy's compiled
+``connected_components``).  A chain ``A~B~C`` can join two records ``A`` and ``C`` that the
+model, asked directly, says are different people (twins linked through a shared misspelled
+record, say).  :func:`cluster_pairs` therefore re-scores every pair inside each component of
+three or more records and splits the component, removing its weakest match edge at a time, until
+no pair inside has a direct weight below ``min_internal_weight`` and no cluster exceeds
+``max_cluster_size``.  Only those (rare) components are visited in Python.
+
+>>> import numpy as np
+>>> left, right = np.array([0, 1, 3]), np.array([1, 2, 4])
+>>> w = np.array([20.0, 20.0, 20.0])
+>>> cluster_pairs(6, left, right, w).tolist()
+[0, 0, 0, 1, 1, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["PairScorer", "cluster_pairs"]
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+#: A function giving the direct match weight of record pairs (positions).
+PairScorer = Callable[[I64, I64], F64]
+
+
+def _components(n: int, left: I64, right: I64) -> I64:
+    if n == 0:
+        return np.zeros(0, np.int64)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels.astype(np.int64)
+
+
+def _dense_by_first(labels: I64) -> I64:
+    """Relabel so cluster ids are 0.. in order of each cluster's first record."""
+    _, first = np.unique(labels, return_index=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    uniq = np.unique(labels)
+    return rank[np.searchsorted(uniq, labels)]
+
+
+def cluster_pairs(
+    n: int,
+    left: I64,
+    right: I64,
+    weights: F64,
+    *,
+    scorer: PairScorer | None = None,
+    min_internal_weight: float = -5.0,
+    max_cluster_size: int = 20,
+) -> I64:
+    """Cluster id per record (0..k-1, in order of first record) from matched pairs.
+
+    ``left``/``right``/``weights`` are the *matched* pairs.  ``scorer`` gives direct weights of
+    arbitrary pairs; when given, components of 3+ records are checked and split as described in
+    the module docstring.
+
+    >>> import numpy as np
+    >>> # 0~1 and 1~2 match, but 0 and 2 are directly very different: the chain is cut
+    >>> scorer = lambda l, r: np.where((l == 0) & (r == 2), -30.0, 20.0)
+    >>> cluster_pairs(3, np.array([0, 1]), np.array([1, 2]), np.array([25.0, 15.0]), scorer=scorer).tolist()
+    [0, 0, 1]
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
+    labels = _components(n, left, right)
+    if n == 0:
+        return labels
+    sizes = np.bincount(labels)
+    suspicious = (
+        np.flatnonzero(sizes >= 3)
+        if scorer is not None
+        else np.flatnonzero(sizes > max_cluster_size)
+    )
+    if len(suspicious):
+        next_label = int(labels.max()) + 1
+        edge_comp = labels[left]
+        for comp in suspicious:
+            members = np.flatnonzero(labels == comp)
+            in_comp = np.flatnonzero(edge_comp == comp)
+            new_labels = _split_component(
+                members,
+                left[in_comp],
+                right[in_comp],
+                weights[in_comp],
+                scorer,
+                min_internal_weight,
+                max_cluster_size,
+            )
+            # new_labels: 0..k-1 per member; keep 0 as the old label
+            for k in range(1, int(new_labels.max()) + 1):
+                labels[members[new_labels == k]] = next_label
+                next_label += 1
+    return _dense_by_first(labels)
+
+
+def _split_component(
+    members: I64,
+    left: I64,
+    right: I64,
+    weights: F64,
+    scorer: PairScorer | None,
+    min_internal_weight: float,
+    max_cluster_size: int,
+) -> I64:
+    pos = {int(m): i for i, m in enumerate(members)}
+    k = len(members)
+    el = np.array([pos[int(x)] for x in left], dtype=np.int64)
+    er = np.array([pos[int(x)] for x in right], dtype=np.int64)
+    bad = np.zeros((k, k), dtype=bool)
+    if scorer is not None:
+        iu, ju = np.triu_indices(k, 1)
+        direct = scorer(members[iu], members[ju])
+        neg = direct < min_internal_weight
+        bad[iu[neg], ju[neg]] = True
+        bad |= bad.T
+    order = np.argsort(weights, kind="stable")  # weakest first
+    alive = np.ones(len(el), dtype=bool)
+    for idx in order:
+        labels = _components(k, el[alive], er[alive])
+        sizes = np.bincount(labels)
+        same = labels[:, None] == labels[None, :]
+        if not (bad & same).any() and sizes.max() <= max_cluster_size:
+            return labels
+        alive[idx] = False
+    return np.arange(k, dtype=np.int64)

@@ -1,0 +1,725 @@
+"""Comparisons: for each candidate pair, one agreement *level* per compared attribute.
+
+A :class:`Comparison` turns two arrays of record positions into an ``int8`` array of levels.
+Level ``0`` is always "missing" (no evidence either way, weight 0), level ``1`` the weakest
+("different"), and the last level the strongest agreement.  String similarity is computed once
+per *distinct value pair* (pairs are deduplicated on their integer codes first) in compiled
+code (rapidfuzz), never per record pair in Python.
+
+Kinds (``kind`` attribute) and their levels:
+
+================  =====================================================================
+``name``          missing, different, similar, very similar, initials, reordered, key, exact
+``date``          missing, different, within a year, one-digit slip, day/month swap,
+                  exact on a default date (1 Jul, 31 Dec, 1 Jan), exact
+``nik``           missing, different, same birth-date part, same region and date (other
+                  serial), one digit or transposition apart, identical
+``exact``         missing, different, same
+``text``          missing, different, partly similar, similar, exact
+``wilayah``       missing, other kecamatan, same kecamatan, same kelurahan, same RT/RW
+``identifier``    missing, different, one edit apart, identical
+``household``     not applicable, same household, twins pattern, parent/child pattern
+================  =====================================================================
+
+The ``household`` comparison carries fixed, documented weights (it is not learned): same KK (or
+same mother at the same address) with the same birth date but a clearly different given name is
+the signature of twins, and the same name with a generation between the birth dates that of a
+parent and child; both are strong evidence of *two* people.
+
+>>> import pandas as pd
+>>> from nikmatch.prepare import prepare
+>>> p = prepare(pd.DataFrame({"nama": ["Moch. Rizki", "Muhammad Rizki", "Ahmad Fauzi"],
+...                           "tanggal_lahir": ["1990-07-01", "1990-01-07", "1990-07-01"]}))
+>>> l, r = np.array([0, 0]), np.array([1, 2])
+>>> NameComparison("nama").compute(p, l, r).tolist()
+[7, 1]
+>>> DateComparison("tanggal_lahir").compute(p, l, r).tolist()
+[4, 5]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from rapidfuzz import distance, fuzz, process
+
+from nikmatch.dates import DEFAULT_DATES, MISSING_DAY, day_parts
+from nikmatch.names import name_agreement, token_keys
+from nikmatch.prepare import Prepared
+
+__all__ = [
+    "COMPARISON_KINDS",
+    "Comparison",
+    "DateComparison",
+    "ExactComparison",
+    "DomicileComparison",
+    "HouseholdComparison",
+    "IdentifierComparison",
+    "NIKComparison",
+    "NameComparison",
+    "TextComparison",
+    "WilayahComparison",
+    "comparison_from_dict",
+    "default_comparisons",
+]
+
+I64 = npt.NDArray[np.int64]
+I8 = npt.NDArray[np.int8]
+
+
+def _distinct_pairs(cl: npt.NDArray[np.int32], cr: npt.NDArray[np.int32]) -> tuple[I64, I64, I64]:
+    """Distinct (cl, cr) code pairs and, per input pair, the index of its distinct pair."""
+    key = cl.astype(np.int64) * (np.int64(1) << 31) + cr.astype(np.int64)
+    inverse, uniq = pd.factorize(key)
+    ul = (uniq >> 31).astype(np.int64)
+    ur = (uniq & ((np.int64(1) << 31) - 1)).astype(np.int64)
+    return ul, ur, inverse.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Base class: a named comparison of one attribute (see module docstring)."""
+
+    column: str
+    kind: ClassVar[str] = "base"
+    level_labels: ClassVar[tuple[str, ...]] = ("missing",)
+    #: levels whose weight is adjusted by the term frequency of the agreeing value
+    tf_levels: ClassVar[Mapping[int, str]] = {}
+    #: fixed weights (bits) per level; a comparison with fixed weights is not learned by EM
+    fixed_weights: ClassVar[Mapping[int, float] | None] = None
+
+    @property
+    def name(self) -> str:
+        """The comparison's name (its column)."""
+        return self.column
+
+    @property
+    def n_levels(self) -> int:
+        """Number of levels including "missing"."""
+        return len(self.level_labels)
+
+    def available(self, prepared: Prepared) -> bool:
+        """Whether the prepared data has what this comparison needs."""
+        return prepared.has(self.column)
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        """Levels for the pairs ``(left[i], right[i])`` (record positions)."""
+        raise NotImplementedError
+
+    def tf_value_codes(self, prepared: Prepared, level: int, left: I64) -> npt.NDArray[np.int32]:
+        """Codes (into the tf field) of the agreeing value for pairs at a tf level."""
+        return prepared.codes[self.tf_levels[level]][left]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description (kind and parameters)."""
+        return {"kind": self.kind, "column": self.column}
+
+
+@dataclass(frozen=True)
+class NameComparison(Comparison):
+    """Names: exact, phonetic key, reordered, initials, Jaro–Winkler bands (per distinct pair).
+
+    >>> NameComparison("nama").level_labels[-1]
+    'exact (normalised)'
+    """
+
+    kind: ClassVar[str] = "name"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "missing",
+        "different",
+        "similar (Jaro-Winkler >= 0.82)",
+        "very similar (Jaro-Winkler >= 0.92)",
+        "compatible initials",
+        "same words in another order",
+        "same phonetic key",
+        "exact (normalised)",
+    )
+
+    @property
+    def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
+        return {7: self.column, 6: f"{self.column}_key"}
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        codes = prepared.codes[self.column]
+        cl, cr = codes[left], codes[right]
+        out = np.zeros(len(left), dtype=np.int8)
+        present = (cl >= 0) & (cr >= 0)
+        exact = present & (cl == cr)
+        out[exact] = 7
+        key_codes = prepared.codes.get(f"{self.column}_key")
+        key = np.zeros(len(left), bool)
+        if key_codes is not None:
+            kl, kr = key_codes[left], key_codes[right]
+            key = present & ~exact & (kl >= 0) & (kl == kr)
+            out[key] = 6
+        rest = present & ~exact & ~key
+        if rest.any():
+            ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
+            vals = prepared.values[self.column]
+            agreement = np.asarray(
+                name_agreement(vals[ul].tolist(), vals[ur].tolist()), dtype=np.int8
+            )
+            out[rest] = np.clip(agreement + 1, 1, 7)[inv]
+        return out
+
+
+@dataclass(frozen=True)
+class DateComparison(Comparison):
+    """Birth dates: exact (weaker on default dates), swap, one-digit slip, within a year.
+
+    >>> DateComparison("tanggal_lahir").level_labels[4]
+    'day and month swapped'
+    """
+
+    kind: ClassVar[str] = "date"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "missing",
+        "different",
+        "within one year",
+        "one digit apart or transposed",
+        "day and month swapped",
+        "exact, on a default date (1 Jul / 31 Dec / 1 Jan)",
+        "exact",
+    )
+    tf_levels: ClassVar[Mapping[int, str]] = {6: "tanggal_lahir", 5: "tanggal_lahir"}
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        dl, dr = prepared.dob[left], prepared.dob[right]
+        out = np.zeros(len(left), dtype=np.int8)
+        present = (dl != MISSING_DAY) & (dr != MISSING_DAY)
+        yl, ml, dal = day_parts(dl)
+        yr, mr, dar = day_parts(dr)
+        exact = present & (dl == dr)
+        default = np.zeros(len(left), bool)
+        for m, d in DEFAULT_DATES:
+            default |= (ml == m) & (dal == d)
+        diff = np.abs(dl.astype(np.int64) - dr.astype(np.int64))
+        swap = present & ~exact & (yl == yr) & (ml == dar) & (dal == mr)
+        digits_l = _date_digits(yl, ml, dal)
+        digits_r = _date_digits(yr, mr, dar)
+        neq = digits_l != digits_r
+        n_diff = neq.sum(axis=1)
+        one_digit = n_diff == 1
+        two = n_diff == 2
+        # adjacent transposition: exactly two neighbouring digits swapped
+        transposed = np.zeros(len(left), bool)
+        for i in range(7):
+            transposed |= (
+                two
+                & neq[:, i]
+                & neq[:, i + 1]
+                & (digits_l[:, i] == digits_r[:, i + 1])
+                & (digits_l[:, i + 1] == digits_r[:, i])
+            )
+        typo = present & ~exact & ~swap & (one_digit | transposed)
+        near = present & ~exact & ~swap & ~typo & (diff <= 366)
+        out[present] = 1
+        out[near] = 2
+        out[typo] = 3
+        out[swap] = 4
+        out[exact & default] = 5
+        out[exact & ~default] = 6
+        return out
+
+
+def _date_digits(
+    y: npt.NDArray[np.int16], m: npt.NDArray[np.int8], d: npt.NDArray[np.int8]
+) -> npt.NDArray[np.int8]:
+    y = y.astype(np.int32)
+    m = m.astype(np.int32)
+    d = d.astype(np.int32)
+    cols = [d // 10, d % 10, m // 10, m % 10, y // 1000, (y // 100) % 10, (y // 10) % 10, y % 10]
+    return np.stack(cols, axis=1).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class NIKComparison(Comparison):
+    """NIKs: identical, same region of first issue, different.
+
+    A person holding two NIKs has two *different* NIKs, so "different" is weak evidence
+    against a match.  Two things are deliberately *not* compared here.  The birth-date part
+    (digits 7-12) repeats the record's birth date: counting the same evidence twice would break
+    the independence the Fellegi-Sunter model rests on (the birth-date comparison already falls
+    back to the NIK's date when the record has none).  And "one digit apart": issued NIKs
+    of different people are often one digit apart (neighbouring kecamatan codes 187101 and
+    187104 with the same birth date; twins with serials 0001 and 0002), so a one-digit gap
+    between two issued NIKs is not a typing slip.  Use :class:`IdentifierComparison` for
+    typed identifiers where slips are the story.
+
+    >>> NIKComparison("nik").level_labels[2]
+    'same region of issue (digits 1-6), other NIK'
+    """
+
+    kind: ClassVar[str] = "nik"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "missing",
+        "different",
+        "same region of issue (digits 1-6), other NIK",
+        "identical",
+    )
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        codes = prepared.codes[self.column]
+        cl, cr = codes[left], codes[right]
+        out = np.zeros(len(left), dtype=np.int8)
+        present = (cl >= 0) & (cr >= 0)
+        out[present] = 1
+        same = present & (cl == cr)
+        out[same] = 3
+        rest = present & ~same
+        if rest.any():
+            ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
+            region_same = ~(prepared.nik_digits[ul, :6] != prepared.nik_digits[ur, :6]).any(axis=1)
+            out[rest] = np.where(region_same, 2, 1).astype(np.int8)[inv]
+        return out
+
+
+@dataclass(frozen=True)
+class ExactComparison(Comparison):
+    """Any coded field: same or different (``tf=True`` adjusts "same" by value frequency).
+
+    >>> ExactComparison("no_kk").level_labels
+    ('missing', 'different', 'same')
+    """
+
+    tf: bool = False
+    kind: ClassVar[str] = "exact"
+    level_labels: ClassVar[tuple[str, ...]] = ("missing", "different", "same")
+
+    @property
+    def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
+        return {2: self.column} if self.tf else {}
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        if self.column == "jenis_kelamin":
+            sl, sr = prepared.sex[left], prepared.sex[right]
+            present = (sl > 0) & (sr > 0)
+            return np.where(present, np.where(sl == sr, 2, 1), 0).astype(np.int8)
+        codes = prepared.codes[self.column]
+        cl, cr = codes[left], codes[right]
+        present = (cl >= 0) & (cr >= 0)
+        return np.where(present, np.where(cl == cr, 2, 1), 0).astype(np.int8)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description."""
+        return {"kind": self.kind, "column": self.column, "tf": self.tf}
+
+
+@dataclass(frozen=True)
+class TextComparison(Comparison):
+    """Free text (address, place of birth): exact, similar, partly similar (token-sort ratio).
+
+    >>> TextComparison("alamat").level_labels[3]
+    'similar (token-sort ratio >= 0.88)'
+    """
+
+    kind: ClassVar[str] = "text"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "missing",
+        "different",
+        "partly similar (token-sort ratio >= 0.70)",
+        "similar (token-sort ratio >= 0.88)",
+        "exact",
+    )
+    #: adjust "exact" by how common the value is (a rare place of birth says more)
+    tf: bool = False
+
+    @property
+    def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
+        return {4: self.column} if self.tf else {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description."""
+        return {"kind": self.kind, "column": self.column, "tf": self.tf}
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        codes = prepared.codes[self.column]
+        cl, cr = codes[left], codes[right]
+        out = np.zeros(len(left), dtype=np.int8)
+        present = (cl >= 0) & (cr >= 0)
+        exact = present & (cl == cr)
+        out[exact] = 4
+        rest = present & ~exact
+        if rest.any():
+            ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
+            vals = prepared.values[self.column]
+            score = (
+                np.asarray(
+                    process.cpdist(
+                        vals[ul].tolist(),
+                        vals[ur].tolist(),
+                        scorer=fuzz.token_sort_ratio,
+                        workers=-1,
+                    ),
+                    dtype=np.float64,
+                )
+                / 100.0
+            )
+            lv = np.where(score >= 0.88, 3, np.where(score >= 0.70, 2, 1)).astype(np.int8)
+            out[rest] = lv[inv]
+        return out
+
+
+@dataclass(frozen=True)
+class IdentifierComparison(Comparison):
+    """A generic identifier string: identical, one edit (or transposition) apart, different.
+
+    >>> IdentifierComparison("soc_sec_id").level_labels
+    ('missing', 'different', 'one edit or transposition apart', 'identical')
+    """
+
+    kind: ClassVar[str] = "identifier"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "missing",
+        "different",
+        "one edit or transposition apart",
+        "identical",
+    )
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        codes = prepared.codes[self.column]
+        cl, cr = codes[left], codes[right]
+        out = np.zeros(len(left), dtype=np.int8)
+        present = (cl >= 0) & (cr >= 0)
+        same = present & (cl == cr)
+        out[present] = 1
+        out[same] = 3
+        rest = present & ~same
+        if rest.any():
+            ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
+            vals = prepared.values[self.column]
+            dist = np.asarray(
+                process.cpdist(
+                    vals[ul].tolist(), vals[ur].tolist(), scorer=distance.OSA.distance, workers=-1
+                )
+            )
+            out[rest] = np.where(dist <= 1, 2, 1).astype(np.int8)[inv]
+        return out
+
+
+@dataclass(frozen=True)
+class WilayahComparison(Comparison):
+    """Where the records live: same RT/RW in the kelurahan, same kelurahan, same kecamatan.
+
+    >>> WilayahComparison().level_labels[-1]
+    'same kelurahan, RT and RW'
+    """
+
+    column: str = "kelurahan"
+    kind: ClassVar[str] = "wilayah"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "missing",
+        "other kecamatan",
+        "same kecamatan",
+        "same kelurahan",
+        "same kelurahan, RT and RW",
+    )
+
+    @property
+    def name(self) -> str:
+        return "wilayah"
+
+    def available(self, prepared: Prepared) -> bool:
+        return prepared.has("kelurahan") or prepared.has("kecamatan")
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        n = len(left)
+        out = np.zeros(n, dtype=np.int8)
+
+        def same(col: str) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+            if col not in prepared.codes:
+                return np.zeros(n, bool), np.zeros(n, bool)
+            a, b = prepared.codes[col][left], prepared.codes[col][right]
+            present = (a >= 0) & (b >= 0)
+            return present, present & (a == b)
+
+        kec_p, kec_s = same("kecamatan")
+        kel_p, kel_s = same("kelurahan")
+        rt_p, rt_s = same("rt")
+        rw_p, rw_s = same("rw")
+        out[kec_p | kel_p] = 1
+        out[kec_s] = 2
+        out[kel_s & (kec_s | ~kec_p)] = 3
+        out[kel_s & (kec_s | ~kec_p) & rt_s & rw_s] = 4
+        return out
+
+
+@dataclass(frozen=True)
+class DomicileComparison(Comparison):
+    """Where the records live, as *one* comparison: KK, address, RT/RW, kelurahan, kecamatan.
+
+    These fields move together (a household shares all of them), so scoring them as separate
+    comparisons would count the same evidence three times and let the address alone outweigh a
+    different name and birth date.  Levels, best first: same KK; same address (token-sort ratio
+    >= 0.88) in the same kelurahan; same kelurahan, RT and RW; same kelurahan; same kecamatan;
+    other kecamatan.
+
+    >>> DomicileComparison().level_labels[-1]
+    'same KK'
+    """
+
+    column: str = "no_kk"
+    kind: ClassVar[str] = "domicile"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "missing",
+        "other kecamatan",
+        "same kecamatan",
+        "same kelurahan",
+        "same kelurahan, RT and RW",
+        "same address",
+        "same KK",
+    )
+
+    @property
+    def name(self) -> str:
+        return "domisili"
+
+    def available(self, prepared: Prepared) -> bool:
+        return any(prepared.has(c) for c in ("no_kk", "alamat", "kelurahan", "kecamatan"))
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        n = len(left)
+        out = np.zeros(n, dtype=np.int8)
+        if prepared.has("kelurahan") or prepared.has("kecamatan"):
+            out = WilayahComparison().compute(prepared, left, right)
+        kel_ok = out != 1  # not known to be in different kecamatan
+        if "kelurahan" in prepared.codes:
+            a, b = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
+            kel_ok &= ~((a >= 0) & (b >= 0) & (a != b))
+        if "alamat" in prepared.codes:
+            addr = TextComparison("alamat").compute(prepared, left, right)
+            out[(out == 0) & (addr > 0)] = 1
+            out[kel_ok & (addr >= 3)] = 5
+        if "no_kk" in prepared.codes:
+            a, b = prepared.codes["no_kk"][left], prepared.codes["no_kk"][right]
+            out[(out == 0) & (a >= 0) & (b >= 0)] = 1
+            out[(a >= 0) & (a == b)] = 6
+        return out
+
+
+def _has_distinct_word(a: str, b: str) -> bool:
+    """Whether each of two (normalised) names has a word of 3+ letters that is not the same
+    name as any word of the other: the sign of two people (twins) rather than a slip.
+
+    Two words are the same name when their phonetic keys agree (``fitriani``/``pitriani``) or
+    they are one typing slip apart and alike (Jaro-Winkler >= 0.9: ``nurjanah``/``nurjanh``).
+
+    >>> _has_distinct_word("fahri hakim", "fahri hidayat")
+    True
+    >>> _has_distinct_word("lilis setiawati sumiati", "lilis setiawati setiawati")
+    True
+    >>> _has_distinct_word("hasan br situmorang", "husin br situmorang")
+    True
+    >>> _has_distinct_word("budi ramadhan", "budi ramadahn"), _has_distinct_word("ani", "ani s")
+    (False, False)
+    """
+    wa = Counter(w for w in a.split() if len(w) >= 3)
+    wb = Counter(w for w in b.split() if len(w) >= 3)
+    only_a = list((wa - wb).elements())
+    only_b = list((wb - wa).elements())
+    if not only_a or not only_b:
+        return False
+
+    def same_name(x: str, y: str) -> bool:
+        if token_keys(x) == token_keys(y):
+            return True
+        return bool(
+            distance.OSA.distance(x, y) <= 1
+            and distance.JaroWinkler.normalized_similarity(x, y) >= 0.9
+        )
+
+    lonely_a = any(not any(same_name(x, y) for y in only_b) for x in only_a)
+    lonely_b = any(not any(same_name(y, x) for x in only_a) for y in only_b)
+    return lonely_a and lonely_b
+
+
+@dataclass(frozen=True)
+class HouseholdComparison(Comparison):
+    """Household context with fixed weights: twins and parent/child with the same name.
+
+    *Same household* means the same KK number, or the same mother's name (phonetic key) at the
+    same kelurahan.
+    Within a household: the same birth date with a clearly different given name (twins pattern,
+    fixed weight ``-40`` bits), or an agreeing name with birth dates 12+ years apart that are not
+    a typing slip (parent/child pattern, ``-30`` bits), or the same KK with birth dates that are
+    neither equal nor one typing slip apart (another member of the family, ``-20`` bits: one
+    person is not listed twice on one KK under unrelated dates; "within a year" that is not a
+    typing slip or a swap counts as unrelated here: siblings are born 10 months apart).  These weights are not learned by EM:
+    random pairs almost never share a household, so u-values cannot tell this story.
+
+    The weights are large on purpose: a household shares KK, address and mother's name, so
+    siblings agree on every household field at once, and only a veto-sized weight keeps that
+    correlated evidence from outvoting the one thing that tells them apart.
+
+    >>> HouseholdComparison().fixed_weights[2]
+    -40.0
+    """
+
+    column: str = "no_kk"
+    kind: ClassVar[str] = "household"
+    level_labels: ClassVar[tuple[str, ...]] = (
+        "not the same household (or unknown)",
+        "same household, consistent",
+        "same household, same birth date (or one slip apart), a different name word (twins)",
+        "same household and name, a generation apart (parent/child pattern)",
+        "same KK, unrelated birth dates (another member of the family)",
+    )
+    fixed_weights: ClassVar[Mapping[int, float] | None] = {
+        0: 0.0,
+        1: 0.0,
+        2: -40.0,
+        3: -30.0,
+        4: -20.0,
+    }
+
+    @property
+    def name(self) -> str:
+        return "household"
+
+    def available(self, prepared: Prepared) -> bool:
+        return (prepared.has("no_kk") or prepared.has("nama_ibu")) and prepared.has("nama")
+
+    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+        n = len(left)
+        house = np.zeros(n, bool)
+        if "no_kk" in prepared.codes:
+            a, b = prepared.codes["no_kk"][left], prepared.codes["no_kk"][right]
+            house |= (a >= 0) & (a == b)
+        mother = "nama_ibu_key" if "nama_ibu_key" in prepared.codes else "nama_ibu"
+        if mother in prepared.codes:
+            a, b = prepared.codes[mother][left], prepared.codes[mother][right]
+            same_mother = (a >= 0) & (a == b)
+            if "kelurahan" in prepared.codes:
+                ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
+                same_mother &= (ka >= 0) & (ka == kb)
+            house |= same_mother
+        out = np.zeros(n, dtype=np.int8)
+        if not house.any():
+            return out
+        out[house] = 1
+        idx = np.flatnonzero(house)
+        hl, hr = left[idx], right[idx]
+        dl, dr = prepared.dob[hl], prepared.dob[hr]
+        dates_ok = (dl != MISSING_DAY) & (dr != MISSING_DAY)
+        date_lv_all = DateComparison("tanggal_lahir").compute(prepared, hl, hr)
+        # equal, or one typing slip / a swap apart: a different word in the name then means twins
+        # (or siblings whose dates look like a slip of each other), not one person
+        same_date = dates_ok & (date_lv_all >= 3)
+        twins = np.zeros(len(idx), bool)
+        names = prepared.codes.get("nama")
+        if names is not None and same_date.any():
+            nl, nr = names[hl], names[hr]
+            cand = same_date & (nl >= 0) & (nr >= 0) & (nl != nr)
+            if cand.any():
+                ci = np.flatnonzero(cand)
+                name_lv = NameComparison("nama").compute(prepared, hl[ci], hr[ci])
+                fuzzy = np.flatnonzero(name_lv <= 3)  # not key, initials, reordered or exact
+                if len(fuzzy):
+                    sub = ci[fuzzy]
+                    ul, ur, inv = _distinct_pairs(nl[sub], nr[sub])
+                    vals = prepared.values["nama"]
+                    distinct = np.array(
+                        [
+                            _has_distinct_word(str(a), str(b))
+                            for a, b in zip(vals[ul], vals[ur], strict=True)
+                        ],
+                        dtype=bool,
+                    )
+                    twins[sub] = distinct[inv]
+        parent = np.zeros(len(idx), bool)
+        if dates_ok.any():
+            name_lv = NameComparison("nama").compute(prepared, hl, hr)
+            date_lv = DateComparison("tanggal_lahir").compute(prepared, hl, hr)
+            gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
+            parent = dates_ok & gap & (name_lv >= 5) & (date_lv <= 2)
+        lv = np.ones(len(idx), dtype=np.int8)
+        if "no_kk" in prepared.codes:
+            ka, kb = prepared.codes["no_kk"][hl], prepared.codes["no_kk"][hr]
+            lv[(ka >= 0) & (ka == kb) & (date_lv_all <= 2) & dates_ok] = 4
+        lv[twins] = 2
+        lv[parent] = 3
+        out[idx] = lv
+        return out
+
+
+COMPARISON_KINDS: Mapping[str, type[Comparison]] = {
+    "name": NameComparison,
+    "date": DateComparison,
+    "nik": NIKComparison,
+    "exact": ExactComparison,
+    "text": TextComparison,
+    "identifier": IdentifierComparison,
+    "wilayah": WilayahComparison,
+    "domicile": DomicileComparison,
+    "household": HouseholdComparison,
+}
+
+
+def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
+    """Rebuild a comparison from :meth:`Comparison.to_dict`.
+
+    >>> comparison_from_dict({"kind": "exact", "column": "no_kk", "tf": False})
+    ExactComparison(column='no_kk', tf=False)
+    """
+    kind = data.get("kind")
+    if kind not in COMPARISON_KINDS:
+        raise ValueError(f"unknown comparison kind {kind!r}")
+    cls = COMPARISON_KINDS[str(kind)]
+    kwargs = {k: v for k, v in data.items() if k != "kind"}
+    return cls(**kwargs)
+
+
+def default_comparisons(prepared: Prepared) -> list[Comparison]:
+    """The default comparisons for the canonical columns present in ``prepared``.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Budi"], "tanggal_lahir": ["1990-01-01"]}))
+    >>> [c.name for c in default_comparisons(p)]
+    ['nama', 'tanggal_lahir']
+    """
+    candidates: list[Comparison] = [
+        NameComparison("nama"),
+        DateComparison("tanggal_lahir"),
+        NIKComparison("nik"),
+        ExactComparison("jenis_kelamin"),
+        NameComparison("nama_ibu"),
+        DomicileComparison(),
+        TextComparison("tempat_lahir", tf=True),
+        HouseholdComparison(),
+    ]
+    return [c for c in candidates if c.available(prepared)]
+
+
+@dataclass
+class ComparisonVectors:
+    """Levels of every comparison for a set of pairs (one ``int8`` column per comparison)."""
+
+    left: I64
+    right: I64
+    levels: npt.NDArray[np.int8]  # shape (n_pairs, n_comparisons)
+    names: Sequence[str] = field(default_factory=list)
+
+
+def compare(
+    comparisons: Sequence[Comparison], prepared: Prepared, left: I64, right: I64
+) -> npt.NDArray[np.int8]:
+    """Levels of all comparisons for the pairs, shape ``(n_pairs, n_comparisons)``.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Budi", "Budi"], "tanggal_lahir": ["1990-01-01", None]}))
+    >>> compare(default_comparisons(p), p, np.array([0]), np.array([1])).tolist()
+    [[7, 0]]
+    """
+    out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
+    for j, comp in enumerate(comparisons):
+        out[:, j] = comp.compute(prepared, left, right)
+    return out

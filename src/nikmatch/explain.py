@@ -1,0 +1,156 @@
+"""Explanations a person can read: every comparison's level and weight for one pair.
+
+:func:`explain_pair` recomputes the pair exactly as scoring did (same levels, weights and
+term-frequency adjustments), so the parts add up to the pair's match weight.  NIK and KK values
+are masked.  :meth:`Explanation.waterfall` draws the contributions as a waterfall chart for
+notebooks (matplotlib, optional).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nikmatch.dates import MISSING_DAY, days_to_dates
+from nikmatch.model import Model
+from nikmatch.prepare import Prepared
+from nikmatch.privacy import mask_nik
+
+__all__ = ["Explanation", "explain_pair"]
+
+_MASKED_FIELDS = {"nik", "no_kk"}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Per-comparison contributions to one pair's match weight.
+
+    ``table`` has one row per comparison: ``comparison``, ``level`` (label), ``left``/``right``
+    (normalised values, identifiers masked), ``m``, ``u``, ``weight`` (bits), ``tf_adjustment``
+    (bits) and ``contribution`` (their sum).  ``prior`` is the weight before any comparison.
+    """
+
+    id_l: Any
+    id_r: Any
+    prior: float
+    table: pd.DataFrame
+
+    @property
+    def match_weight(self) -> float:
+        """The total weight (bits): prior plus all contributions."""
+        return float(self.prior + self.table["contribution"].sum())
+
+    @property
+    def match_probability(self) -> float:
+        """``1 / (1 + 2**-match_weight)``."""
+        return 1.0 / (1.0 + math.pow(2.0, -self.match_weight))
+
+    def __str__(self) -> str:
+        lines = [
+            f"pair {self.id_l!r} ~ {self.id_r!r}: match weight {self.match_weight:+.2f} bits, "
+            f"probability {self.match_probability:.4f}",
+            f"  {'prior (how rare a match is)':<44} {self.prior:+7.2f}",
+        ]
+        for row in self.table.itertuples(index=False):
+            tf = f" (tf {row.tf_adjustment:+.2f})" if row.tf_adjustment else ""
+            lines.append(
+                f"  {row.comparison:<13} {str(row.level)[:30]:<30} {row.contribution:+7.2f}{tf}"
+                f"   [{row.left} | {row.right}]"
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
+        head = f"<p><b>{self.id_l!r} ~ {self.id_r!r}</b>: weight {self.match_weight:+.2f}, probability {self.match_probability:.4f}</p>"
+        return head + self.table.to_html(index=False)
+
+    def waterfall(self, ax: Any = None) -> Any:
+        """Draw a waterfall chart of the contributions (needs matplotlib); returns the axes."""
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError as exc:  # pragma: no cover - optional dependency
+            raise ImportError(
+                "waterfall charts need matplotlib: pip install 'nikmatch[docs]'"
+            ) from exc
+        labels = ["prior", *self.table["comparison"].tolist(), "total"]
+        steps = [self.prior, *self.table["contribution"].tolist()]
+        starts = np.concatenate([[0.0], np.cumsum(steps)[:-1]])
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1))
+        colors = ["#888888"] + ["#2a9d8f" if s >= 0 else "#e76f51" for s in steps[1:]]
+        ax.barh(range(len(steps)), steps, left=starts, color=colors)
+        ax.barh(len(steps), self.match_weight, color="#264653")
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels(labels)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlabel("match weight (bits)")
+        ax.set_title(f"probability {self.match_probability:.4f}")
+        return ax
+
+
+def _display_value(prepared: Prepared, field: str, pos: int) -> str:
+    if field in ("tanggal_lahir",):
+        day = prepared.dob[pos]
+        return (
+            ""
+            if day == MISSING_DAY
+            else str(days_to_dates(np.array([day], dtype=np.int32)).dt.strftime("%Y-%m-%d").iloc[0])
+        )
+    if field == "jenis_kelamin":
+        return {0: "", 1: "L", 2: "P"}[int(prepared.sex[pos])]
+    if field in ("wilayah",):
+        parts = [
+            _display_value(prepared, f, pos)
+            for f in ("kelurahan", "rt", "rw", "kecamatan")
+            if f in prepared.codes
+        ]
+        return " / ".join(p for p in parts if p)
+    if field == "household":
+        return _display_value(prepared, "no_kk", pos) if "no_kk" in prepared.codes else ""
+    codes = prepared.codes.get(field)
+    if codes is None or codes[pos] < 0:
+        return ""
+    value = str(prepared.values[field][codes[pos]])
+    return mask_nik(value) if field in _MASKED_FIELDS else value
+
+
+def explain_pair(
+    model: Model,
+    prepared: Prepared,
+    pos_l: int,
+    pos_r: int,
+    *,
+    id_l: Any = None,
+    id_r: Any = None,
+    tf_source: int | None = None,
+) -> Explanation:
+    """Explain the pair of record positions ``(pos_l, pos_r)`` under ``model``."""
+    from nikmatch.comparisons import compare
+
+    left = np.array([pos_l], dtype=np.int64)
+    right = np.array([pos_r], dtype=np.int64)
+    levels = compare(model.comparisons, prepared, left, right)
+    weights = model.level_weights()
+    tf = model.tf_adjustments(prepared, levels, left, tf_source=tf_source)[0]
+    rows = []
+    for j, comp in enumerate(model.comparisons):
+        lv = int(levels[0, j])
+        field = comp.name
+        rows.append(
+            {
+                "comparison": comp.name,
+                "level": comp.level_labels[lv],
+                "left": _display_value(prepared, field, pos_l),
+                "right": _display_value(prepared, field, pos_r),
+                "m": float(model.m[j][lv]) if lv else float("nan"),
+                "u": float(model.u[j][lv]) if lv else float("nan"),
+                "weight": float(weights[j][lv]),
+                "tf_adjustment": float(tf[j]),
+                "contribution": float(weights[j][lv] + tf[j]),
+            }
+        )
+    return Explanation(id_l=id_l, id_r=id_r, prior=model.prior_weight, table=pd.DataFrame(rows))

@@ -1,0 +1,594 @@
+"""The two jobs: deduplicate a register (:func:`find_duplicates`) and link a list to a register
+(:func:`link`), with their results.
+
+Both run the same pipeline (DESIGN §4): prepare → block → compare → train (EM) → score →
+cluster.  Every stage is a function over arrays (see :mod:`nikmatch.prepare`,
+:mod:`nikmatch.blocking`, :mod:`nikmatch.comparisons`, :mod:`nikmatch.model`,
+:mod:`nikmatch.cluster`), so the same functions can run per partition on Spark.  Pairs are
+scored in chunks, and only pairs with some evidence of a match are kept, so memory is bounded by
+the chunk size, not by the number of candidate pairs.
+
+The library *proposes*: results carry reasons and a recommended surviving NIK per cluster, for a
+person to confirm in the field.  Nothing is deleted or changed in the input.
+
+>>> import nikmatch as nm
+>>> from nikmatch.synth import small_population
+>>> register, truth = small_population(seed=1)
+>>> result = nm.find_duplicates(register)
+>>> set(result.pairs.columns) >= {"id_l", "id_r", "match_weight", "match_probability"}
+True
+>>> len(result.clusters) == len(register)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from nikmatch.blocking import (
+    BlockingRule,
+    BlockOn,
+    SortedNeighbourhood,
+    blocking_diagnostics,
+    iter_block_pairs,
+)
+from nikmatch.cluster import cluster_pairs
+from nikmatch.comparisons import Comparison, compare, default_comparisons
+from nikmatch.errors import ModelError, SchemaError
+from nikmatch.explain import Explanation, explain_pair
+from nikmatch.model import Model, estimate_lambda, train
+from nikmatch.prepare import Prepared, prepare, prepare_link
+from nikmatch.privacy import mask_nik
+from nikmatch.schema import ColumnMapping
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DedupeResult",
+    "LinkResult",
+    "default_blocking_rules",
+    "find_duplicates",
+    "link",
+]
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+#: Default match-probability threshold: precision first (a wrong merge can cost a real person
+#: their NIK), so only pairs the model is at least 99% sure of are proposed as matches.
+DEFAULT_THRESHOLD = 0.99
+#: Pairs whose probability is below this are not kept in ``pairs`` at all.
+KEEP_PROBABILITY = 0.001
+
+
+def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
+    """Blocking rules for the fields present, strongest first.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Budi"], "tanggal_lahir": ["1990-01-01"]}))
+    >>> [r.name for r in default_blocking_rules(p)]
+    ['nama_key & tanggal_lahir', 'given_key & tanggal_lahir', 'last_key & tanggal_lahir', 'nama_key & birth_year', 'sorted neighbourhood on nama_key_dob (window 3)']
+    """
+    has = prepared.has
+    rules: list[BlockingRule] = []
+    if has("nik"):
+        rules.append(BlockOn("nik"))
+    if has("tanggal_lahir"):
+        rules += [
+            BlockOn("nama_key", "tanggal_lahir"),
+            BlockOn("given_key", "tanggal_lahir"),
+            BlockOn("last_key", "tanggal_lahir"),
+            BlockOn("nama_key", "birth_year"),
+        ]
+        if has("nama_ibu"):
+            rules.append(BlockOn("nama_ibu_key", "tanggal_lahir"))
+    if has("nama_ibu"):
+        rules.append(BlockOn("nama_key", "nama_ibu_key"))
+    if has("nik"):
+        rules.append(BlockOn("nik_date", "given_key"))
+    if has("no_kk"):
+        rules.append(BlockOn("no_kk", "given_key"))
+    if has("kelurahan"):
+        rules.append(BlockOn("nama_key", "kelurahan", max_block_size=500))
+    if has("tanggal_lahir"):
+        rules.append(SortedNeighbourhood("nama_key_dob", window=3))
+    else:
+        rules.append(BlockOn("nama_key", max_block_size=500))
+    return rules
+
+
+@dataclass
+class _Scored:
+    left: I64
+    right: I64
+    bayes_weight: F64
+    levels: npt.NDArray[np.int8]
+    rule: npt.NDArray[np.int16]
+    n_candidates: int
+
+
+def _score_candidates(
+    model: Model,
+    prepared: Prepared,
+    rules: Sequence[BlockingRule],
+    *,
+    keep_bayes_weight: float,
+    tf_source: int | None,
+    chunk_pairs: int,
+) -> _Scored:
+    keys = prepared.keys()
+    lefts, rights, ws, lvls, rule_ids = [], [], [], [], []
+    n_candidates = 0
+    prior = model.prior_weight
+    for rule_idx, left, right in iter_block_pairs(
+        rules, keys, prepared.n, source=prepared.source, chunk_pairs=chunk_pairs
+    ):
+        n_candidates += len(left)
+        levels = compare(model.comparisons, prepared, left, right)
+        bw = model.score_levels(prepared, levels, left, tf_source=tf_source) - prior
+        keep = bw >= keep_bayes_weight
+        lefts.append(left[keep])
+        rights.append(right[keep])
+        ws.append(bw[keep])
+        lvls.append(levels[keep])
+        rule_ids.append(np.full(int(keep.sum()), rule_idx, dtype=np.int16))
+    if not lefts:
+        empty = np.zeros(0, np.int64)
+        return _Scored(
+            empty,
+            empty,
+            np.zeros(0),
+            np.zeros((0, len(model.comparisons)), np.int8),
+            np.zeros(0, np.int16),
+            0,
+        )
+    return _Scored(
+        np.concatenate(lefts),
+        np.concatenate(rights),
+        np.concatenate(ws),
+        np.concatenate(lvls),
+        np.concatenate(rule_ids),
+        n_candidates,
+    )
+
+
+def _probability(weight: F64) -> F64:
+    return np.asarray(1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60))), dtype=np.float64)
+
+
+def _pairs_frame(
+    prepared: Prepared,
+    model: Model,
+    scored: _Scored,
+    prior: float,
+    rules: Sequence[BlockingRule],
+    keep_probability: float,
+) -> pd.DataFrame:
+    weight = scored.bayes_weight + prior
+    prob = _probability(weight)
+    keep = prob >= keep_probability
+    order = np.lexsort((scored.right[keep], scored.left[keep], -weight[keep]))
+    left = scored.left[keep][order]
+    right = scored.right[keep][order]
+    data: dict[str, Any] = {
+        "id_l": prepared.labels(left),
+        "id_r": prepared.labels(right),
+        "match_weight": weight[keep][order],
+        "match_probability": prob[keep][order],
+    }
+    for j, name in enumerate(model.names):
+        data[f"gamma_{name}"] = scored.levels[keep][order, j]
+    rule_names = np.array([r.name for r in rules], dtype=object)
+    data["blocking_rule"] = (
+        rule_names[scored.rule[keep][order]] if len(rules) else np.array([], dtype=object)
+    )
+    data["row_l"] = left
+    data["row_r"] = right
+    return pd.DataFrame(data)
+
+
+@dataclass
+class _ResultBase:
+    pairs: pd.DataFrame
+    model: Model
+    prepared: Prepared
+    threshold: float
+    blocking: pd.DataFrame
+    info: dict[str, Any] = field(default_factory=dict)
+    _tf_source: int | None = None
+
+    @property
+    def matches(self) -> pd.DataFrame:
+        """The pairs at or above the threshold (most certain first)."""
+        return self.pairs[self.pairs["match_probability"] >= self.threshold]
+
+    def _positions(self, id_l: Any, id_r: Any) -> tuple[int, int]:
+        rows = self.pairs[(self.pairs["id_l"] == id_l) & (self.pairs["id_r"] == id_r)]
+        if len(rows) == 0:
+            rows = self.pairs[(self.pairs["id_l"] == id_r) & (self.pairs["id_r"] == id_l)]
+        if len(rows):
+            return int(rows["row_l"].iloc[0]), int(rows["row_r"].iloc[0])
+        return self._locate(id_l, id_r)
+
+    def _locate(self, id_l: Any, id_r: Any) -> tuple[int, int]:
+        index = self.prepared.index
+        pl = np.flatnonzero(np.asarray(index == id_l))
+        pr = np.flatnonzero(np.asarray(index == id_r))
+        if len(pl) != 1 or len(pr) != 1:
+            raise KeyError(
+                f"cannot find exactly one record for ids {mask_nik(str(id_l))!s} / {mask_nik(str(id_r))!s} "
+                "(unknown or duplicate index labels)"
+            )
+        return int(pl[0]), int(pr[0])
+
+    def explain(self, id_l: Any, id_r: Any) -> Explanation:
+        """Per-comparison weights for a pair (any two records, candidate or not).
+
+        The explanation adds up to the pair's ``match_weight``; print it, or call
+        ``.waterfall()`` on it in a notebook.
+        """
+        pl, pr = self._positions(id_l, id_r)
+        return explain_pair(
+            self.model, self.prepared, pl, pr, id_l=id_l, id_r=id_r, tf_source=self._tf_source
+        )
+
+    def score_positions(self, left: I64, right: I64) -> F64:
+        """Match weights (bits, with prior) of arbitrary record-position pairs."""
+        levels = compare(self.model.comparisons, self.prepared, left, right)
+        return self.model.score_levels(self.prepared, levels, left, tf_source=self._tf_source)
+
+
+@dataclass
+class DedupeResult(_ResultBase):
+    """Result of :func:`find_duplicates`.
+
+    ``pairs``: candidate pairs with some evidence (probability >= 0.001): ``id_l``, ``id_r`` (labels
+    of the input index), ``match_weight`` (bits), ``match_probability``, ``gamma_<comparison>``
+    (levels), ``blocking_rule``, ``row_l``/``row_r`` (positions).  ``matches``: pairs at or above the
+    threshold.  ``clusters``: one row per input record, same index: ``cluster_id``,
+    ``cluster_size``, ``survivor`` (this record holds the recommended surviving NIK),
+    ``recommendation`` (what to verify), ``flags`` (unusable values found in this record).
+    """
+
+    clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def summary(self) -> str:
+        """A short readable summary."""
+        multi = self.clusters[self.clusters["cluster_size"] > 1]
+        return (
+            f"{self.prepared.n} records, {self.info.get('candidate_pairs', 0)} candidate pairs, "
+            f"{len(self.matches)} matching pairs at p>={self.threshold}, "
+            f"{multi['cluster_id'].nunique()} persons with more than one record ({len(multi)} records)"
+        )
+
+
+@dataclass
+class LinkResult(_ResultBase):
+    """Result of :func:`link`: ``pairs``/``matches`` as for deduplication with ``id_l`` from the
+    list and ``id_r`` from the register; ``clusters``: one row per *list* record (same index):
+    ``best_id``, ``best_probability``, ``n_matches``, ``cluster_id``, ``cluster_size``.
+    """
+
+    clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _survivors(
+    prepared: Prepared, labels: I64
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
+    n = prepared.n
+    sizes = np.bincount(labels)[labels]
+    report = prepared.nik_report
+    if report is not None:
+        severity = (
+            report["severity"].astype(str).to_numpy()
+            if "severity" in report.columns
+            else np.full(n, "ok")
+        )
+        problems = (
+            report["problems"].astype(str).to_numpy()
+            if "problems" in report.columns
+            else np.full(n, "")
+        )
+        nik_vals = report["nik"].astype(object).to_numpy()
+    else:
+        severity = np.full(n, "missing", dtype=object)
+        problems = np.full(n, "", dtype=object)
+        nik_vals = np.full(n, None, dtype=object)
+    has_nik = np.array([isinstance(v, str) and len(v) == 16 for v in nik_vals])
+    err = (severity == "error") | ~has_nik
+    warn = severity == "warning"
+    completeness = np.zeros(n, dtype=np.int64)
+    for codes in prepared.codes.values():
+        completeness += codes >= 0
+    # rank: no error, no warning, most complete, smallest NIK text (deterministic)
+    nik_sort = np.array([v if isinstance(v, str) else "~" for v in nik_vals], dtype=object)
+    order = np.lexsort((nik_sort, -completeness, warn.astype(int), err.astype(int), labels))
+    first = np.ones(n, dtype=bool)
+    first[1:] = labels[order][1:] != labels[order][:-1]
+    survivor = np.zeros(n, dtype=bool)
+    survivor[order[first]] = True
+    survivor &= sizes > 1
+    surv_pos = np.full(int(labels.max()) + 1 if n else 0, -1, dtype=np.int64)
+    surv_pos[labels[survivor]] = np.flatnonzero(survivor)
+    rec = np.full(n, "", dtype=object)
+    multi = np.flatnonzero(sizes > 1)
+    for i in multi:
+        s = surv_pos[labels[i]]
+        if i == s:
+            why = []
+            why.append("NIK valid" if not err[i] else "no valid NIK in the cluster")
+            if not err[i]:
+                why.append(
+                    "NIK agrees with birth date/sex/region"
+                    if not warn[i]
+                    else f"NIK warnings: {problems[i]}"
+                )
+            why.append(f"most complete record ({completeness[i]} fields)")
+            rec[i] = (
+                "keep (recommended surviving NIK): " + "; ".join(why) + ". Verify in the field."
+            )
+        else:
+            other = mask_nik(nik_vals[s]) if isinstance(nik_vals[s], str) else "the survivor"
+            rec[i] = (
+                f"possible second record of the same person as {other}: verify in the field; "
+                "if confirmed, update this record and propose it for deletion to the kecamatan "
+                "(nikmatch deletes nothing)"
+            )
+    return survivor, rec
+
+
+def _resolve_model(
+    prepared: Prepared, model: Model | None, comparisons: Sequence[Comparison] | None, seed: int
+) -> Model:
+    if model is not None:
+        missing = [c.name for c in model.comparisons if not c.available(prepared)]
+        if missing:
+            warnings.warn(
+                f"model comparisons without data here (weight 0): {missing}",
+                UserWarning,
+                stacklevel=3,
+            )
+        return model
+    comps = list(comparisons) if comparisons is not None else default_comparisons(prepared)
+    if not comps:
+        raise SchemaError(
+            "no comparable columns: need at least nama plus one of tanggal_lahir / nik"
+        )
+    return train(comps, prepared, seed=seed)
+
+
+def find_duplicates(
+    df: pd.DataFrame,
+    *,
+    columns: ColumnMapping | None = None,
+    model: Model | None = None,
+    comparisons: Sequence[Comparison] | None = None,
+    blocking_rules: Sequence[BlockingRule] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    lambda_: float | None = None,
+    seed: int = 0,
+    keep_probability: float = KEEP_PROBABILITY,
+    chunk_pairs: int = 4_000_000,
+    reference_date: object = None,
+) -> DedupeResult:
+    """Find records of a register that are likely the same person (see module docstring).
+
+    ``df`` has one row per record with canonical columns (or ``columns`` mapping them; SIAK
+    header spellings are detected).  Without ``model`` one is trained on ``df`` (unsupervised);
+    with ``model`` (e.g. :meth:`Model.load`) its parameters are used and only ``λ`` is
+    re-estimated for this data, unless ``lambda_`` fixes it.
+    """
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
+    prepared = prepare(df, columns, reference_date=reference_date)
+    return _run(
+        prepared,
+        model=model,
+        comparisons=comparisons,
+        blocking_rules=blocking_rules,
+        threshold=threshold,
+        lambda_=lambda_,
+        seed=seed,
+        keep_probability=keep_probability,
+        chunk_pairs=chunk_pairs,
+        n_list=None,
+    )
+
+
+def link(
+    list_df: pd.DataFrame,
+    register_df: pd.DataFrame,
+    *,
+    columns: ColumnMapping | None = None,
+    register_columns: ColumnMapping | None = None,
+    model: Model | None = None,
+    comparisons: Sequence[Comparison] | None = None,
+    blocking_rules: Sequence[BlockingRule] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    one_to_one: bool = False,
+    lambda_: float | None = None,
+    seed: int = 0,
+    keep_probability: float = KEEP_PROBABILITY,
+    chunk_pairs: int = 4_000_000,
+    reference_date: object = None,
+) -> LinkResult:
+    """Find, for each record of ``list_df``, the ``register_df`` records that are likely the
+    same person (the "belum rekam" job).  ``id_l`` labels come from ``list_df``, ``id_r`` from
+    ``register_df``.  With ``one_to_one`` each list and register record is matched at most once
+    (greedy, strongest pairs first).
+    """
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
+    prepared, n_list = prepare_link(
+        list_df, register_df, columns, register_columns, reference_date=reference_date
+    )
+    result = _run(
+        prepared,
+        model=model,
+        comparisons=comparisons,
+        blocking_rules=blocking_rules,
+        threshold=threshold,
+        lambda_=lambda_,
+        seed=seed,
+        keep_probability=keep_probability,
+        chunk_pairs=chunk_pairs,
+        n_list=n_list,
+    )
+    assert isinstance(result, LinkResult)  # noqa: S101 - internal invariant
+    if one_to_one:
+        result.pairs = _one_to_one(result.pairs, threshold)
+        result.clusters = _link_clusters(result, list_df.index, n_list)
+    return result
+
+
+def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Greedy one-to-one among matches: strongest first, each side used once (vectorised rounds)."""
+    matched = pairs[pairs["match_probability"] >= threshold].sort_values(
+        ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
+    )
+    chosen = []
+    remaining = matched
+    while len(remaining):
+        best_l = ~remaining["row_l"].duplicated()
+        best_r = ~remaining["row_r"].duplicated()
+        take = remaining[best_l & best_r]
+        if len(take) == 0:
+            take = remaining.iloc[:1]
+        chosen.append(take)
+        used_l = set(take["row_l"].tolist())
+        used_r = set(take["row_r"].tolist())
+        remaining = remaining[~remaining["row_l"].isin(used_l) & ~remaining["row_r"].isin(used_r)]
+    kept = pd.concat(chosen) if chosen else matched.iloc[:0]
+    below = pairs[pairs["match_probability"] < threshold]
+    return (
+        pd.concat([kept, below])
+        .sort_values(
+            ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
+        )
+        .reset_index(drop=True)
+    )
+
+
+def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd.DataFrame:
+    matches = result.matches
+    best = matches.drop_duplicates("row_l", keep="first").set_index("row_l")
+    counts = matches.groupby("row_l").size()
+    rows = np.arange(n_list)
+    best_id = best["id_r"].reindex(rows)
+    best_p = best["match_probability"].reindex(rows)
+    n_matches = counts.reindex(rows, fill_value=0).to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "best_id": best_id.to_numpy(dtype=object),
+            "best_probability": best_p.to_numpy(dtype=np.float64),
+            "n_matches": n_matches,
+            "cluster_id": rows,
+            "cluster_size": n_matches + 1,
+        },
+        index=list_index,
+    )
+
+
+def _run(
+    prepared: Prepared,
+    *,
+    model: Model | None,
+    comparisons: Sequence[Comparison] | None,
+    blocking_rules: Sequence[BlockingRule] | None,
+    threshold: float,
+    lambda_: float | None,
+    seed: int,
+    keep_probability: float,
+    chunk_pairs: int,
+    n_list: int | None,
+) -> DedupeResult | LinkResult:
+    fitted = _resolve_model(prepared, model, comparisons, seed)
+    rules = list(blocking_rules) if blocking_rules is not None else default_blocking_rules(prepared)
+    tf_source = None if n_list is None else 1
+    if n_list is None:
+        total_pairs = prepared.n * (prepared.n - 1) / 2
+    else:
+        total_pairs = float(n_list) * float(prepared.n - n_list)
+    keys = prepared.keys()
+    diagnostics = blocking_diagnostics(rules, keys, prepared.n, source=prepared.source)
+    # keep anything with positive evidence; the prior is applied once λ is known
+    scored = _score_candidates(
+        fitted, prepared, rules, keep_bayes_weight=0.0, tf_source=tf_source, chunk_pairs=chunk_pairs
+    )
+    if lambda_ is not None:
+        lam = float(lambda_)
+    else:
+        lam = estimate_lambda(scored.bayes_weight, total_pairs)
+    try:
+        fitted = Model(
+            fitted.comparisons,
+            fitted.m,
+            fitted.u,
+            lambda_=lam,
+            fixed=fitted.fixed,
+            info=dict(fitted.info),
+        )
+    except ModelError as exc:
+        raise ModelError(f"could not set the prior: {exc}") from exc
+    fitted.info["lambda_estimated"] = lambda_ is None
+    fitted.info["expected_matching_pairs"] = lam * total_pairs
+    pairs = _pairs_frame(prepared, fitted, scored, fitted.prior_weight, rules, keep_probability)
+    info = {
+        "candidate_pairs": scored.n_candidates,
+        "kept_pairs": len(pairs),
+        "total_pairs": total_pairs,
+        "lambda": lam,
+        "prior_weight": math.log2(lam / (1 - lam)),
+    }
+    if n_list is not None:
+        link_result = LinkResult(
+            pairs=pairs,
+            model=fitted,
+            prepared=prepared,
+            threshold=threshold,
+            blocking=diagnostics,
+            info=info,
+            _tf_source=tf_source,
+        )
+        index = prepared.index[:n_list]
+        link_result.clusters = _link_clusters(link_result, pd.Index(index), n_list)
+        return link_result
+    result = DedupeResult(
+        pairs=pairs,
+        model=fitted,
+        prepared=prepared,
+        threshold=threshold,
+        blocking=diagnostics,
+        info=info,
+    )
+    matches = result.matches
+    labels = cluster_pairs(
+        prepared.n,
+        matches["row_l"].to_numpy(dtype=np.int64),
+        matches["row_r"].to_numpy(dtype=np.int64),
+        matches["match_weight"].to_numpy(dtype=np.float64),
+        scorer=result.score_positions,
+    )
+    sizes = np.bincount(labels)[labels] if prepared.n else np.zeros(0, np.int64)
+    survivor, rec = (
+        _survivors(prepared, labels) if prepared.n else (np.zeros(0, bool), np.zeros(0, object))
+    )
+    result.clusters = pd.DataFrame(
+        {
+            "cluster_id": labels,
+            "cluster_size": sizes.astype(np.int64),
+            "survivor": survivor,
+            "recommendation": rec,
+            "flags": prepared.flags.to_numpy(dtype=object),
+        },
+        index=prepared.index,
+    )
+    return result

@@ -1,0 +1,468 @@
+"""The Fellegi–Sunter model: parameters, training, scoring, and JSON persistence.
+
+For each comparison and level the model holds ``m`` (how often true matches show this level)
+and ``u`` (how often non-matches do); the level's *weight* is ``log2(m/u)`` bits.  A pair's match
+weight is the prior ``log2(λ/(1-λ))`` plus the weights of its levels, plus term-frequency
+adjustments for agreement on rare or common values.  Training:
+
+1. ``u`` from random record pairs (:func:`estimate_u`), which are almost all non-matches;
+2. ``m`` by EM (:mod:`nikmatch.em`) over sampled pairs of a few *training blocks*; the comparisons
+   a training block forces to agree are excluded from that block's EM run, and each ``m`` is the
+   average over the runs that estimated it;
+3. ``λ`` (the probability two random records are one person) by maximum likelihood over the
+   scored candidate pairs (:func:`estimate_lambda`), or fixed by the user.
+
+A fitted :class:`Model` is small and serialisable (:meth:`Model.to_json`), so an office trains
+once and reuses it, and a Spark job ships it to every partition.
+
+>>> import numpy as np
+>>> from nikmatch.comparisons import ExactComparison
+>>> model = Model([ExactComparison("no_kk")], m=[np.array([0, 0.1, 0.9])],
+...               u=[np.array([0, 0.999, 0.001])], lambda_=1e-4)
+>>> model.level_weights()[0].round(2).tolist()
+[0.0, -3.32, 9.81]
+>>> Model.from_json(model.to_json()).lambda_
+0.0001
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nikmatch._version import __version__
+from nikmatch.blocking import BlockOn, sample_block_pairs
+from nikmatch.comparisons import Comparison, compare, comparison_from_dict
+from nikmatch.em import fit_em, pattern_counts
+from nikmatch.errors import ModelError
+from nikmatch.prepare import Prepared, tf_table
+
+__all__ = [
+    "MODEL_FORMAT_VERSION",
+    "Model",
+    "TrainingBlock",
+    "estimate_lambda",
+    "estimate_u",
+    "train",
+]
+
+MODEL_FORMAT_VERSION = 1
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+#: Bounds of a term-frequency adjustment in bits (down-weighting common values may go far;
+#: up-weighting rare values is capped so that one rare name cannot carry a pair alone).
+TF_ADJUSTMENT_BOUNDS = (-12.0, 4.0)
+
+
+#: Smallest ``m`` a trained level may get: a level EM never saw among matches (a sex recorded
+#: wrongly, names in another order) is rare, not impossible; without a floor one such pair
+#: would carry a weight of -20 bits.
+M_FLOOR = 1e-3
+
+
+@dataclass(frozen=True)
+class TrainingBlock:
+    """A blocking rule used to sample training pairs, and the comparisons it excludes.
+
+    >>> TrainingBlock(BlockOn("nama_key"), exclude=("nama",)).rule.name
+    'nama_key'
+    """
+
+    rule: BlockOn
+    exclude: tuple[str, ...]
+
+
+def _default_m(n_levels: int) -> F64:
+    raw = np.array([0.0] + [4.0**k for k in range(n_levels - 1)], dtype=np.float64)
+    raw[1:] /= raw[1:].sum()
+    return raw
+
+
+@dataclass
+class Model:
+    """A Fellegi–Sunter model: comparisons with ``m``/``u`` per level and the prior ``λ``.
+
+    ``m[j][k]`` / ``u[j][k]``: probability of level ``k`` of comparison ``j`` among matches /
+    non-matches (level 0, "missing", is ignored).  ``lambda_``: probability that two random
+    records are the same person.  ``fixed``: per comparison, whether its parameters are fixed
+    (not changed by training).  ``info``: training diagnostics (JSON-ready).
+    """
+
+    comparisons: list[Comparison]
+    m: list[F64]
+    u: list[F64]
+    lambda_: float = 1e-6
+    fixed: list[bool] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.fixed:
+            self.fixed = [c.fixed_weights is not None for c in self.comparisons]
+        if not (len(self.comparisons) == len(self.m) == len(self.u) == len(self.fixed)):
+            raise ModelError("comparisons, m, u and fixed must have the same length")
+        for comp, m, u in zip(self.comparisons, self.m, self.u):
+            if len(m) != comp.n_levels or len(u) != comp.n_levels:
+                raise ModelError(f"comparison {comp.name!r}: expected {comp.n_levels} levels")
+        if not 0.0 < self.lambda_ < 1.0:
+            raise ModelError(f"lambda_ must be in (0, 1), got {self.lambda_}")
+
+    @property
+    def names(self) -> list[str]:
+        """Comparison names, in order."""
+        return [c.name for c in self.comparisons]
+
+    @property
+    def prior_weight(self) -> float:
+        """``log2(λ / (1 - λ))``: the weight of a pair before any comparison."""
+        return math.log2(self.lambda_ / (1.0 - self.lambda_))
+
+    def level_weights(self) -> list[F64]:
+        """``log2(m/u)`` per comparison and level (0 for "missing"; fixed weights as given)."""
+        out: list[F64] = []
+        for comp, m, u in zip(self.comparisons, self.m, self.u):
+            if comp.fixed_weights is not None:
+                w = np.array(
+                    [comp.fixed_weights.get(k, 0.0) for k in range(comp.n_levels)], dtype=np.float64
+                )
+            else:
+                w = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+                w[0] = 0.0
+            out.append(w)
+        return out
+
+    # ---- scoring -------------------------------------------------------------------------
+    def tf_adjustments(
+        self,
+        prepared: Prepared,
+        levels: npt.NDArray[np.int8],
+        left: I64,
+        *,
+        tf_source: int | None = None,
+    ) -> F64:
+        """Term-frequency adjustments (bits), shape ``(n_pairs, n_comparisons)``."""
+        adj = np.zeros(levels.shape, dtype=np.float64)
+        for j, comp in enumerate(self.comparisons):
+            for level, tf_field in comp.tf_levels.items():
+                if tf_field not in prepared.codes:
+                    continue
+                hit = levels[:, j] == level
+                if not hit.any():
+                    continue
+                tf = tf_table(prepared, tf_field, source=tf_source)
+                codes = prepared.codes[tf_field][left[hit]]
+                values_tf = tf[np.maximum(codes, 0)]
+                u_level = max(float(self.u[j][level]), 1e-12)
+                a = np.log2(u_level / values_tf)
+                adj[hit, j] = np.clip(a, *TF_ADJUSTMENT_BOUNDS)
+        return adj
+
+    def score_levels(
+        self,
+        prepared: Prepared,
+        levels: npt.NDArray[np.int8],
+        left: I64,
+        *,
+        tf_source: int | None = None,
+    ) -> F64:
+        """Match weights (bits, including the prior) of pairs with the given levels."""
+        weights = self.level_weights()
+        total = np.full(len(levels), self.prior_weight, dtype=np.float64)
+        for j, w in enumerate(weights):
+            total += w[levels[:, j]]
+        if len(levels):
+            total += self.tf_adjustments(prepared, levels, left, tf_source=tf_source).sum(axis=1)
+        return total
+
+    # ---- persistence ---------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (stable, versioned format)."""
+        return {
+            "format": "nikmatch-model",
+            "format_version": MODEL_FORMAT_VERSION,
+            "nikmatch_version": __version__,
+            "lambda": self.lambda_,
+            "comparisons": [
+                {
+                    **c.to_dict(),
+                    "levels": list(c.level_labels),
+                    "m": [float(x) for x in m],
+                    "u": [float(x) for x in u],
+                    "fixed": bool(f),
+                }
+                for c, m, u, f in zip(self.comparisons, self.m, self.u, self.fixed)
+            ],
+            "info": self.info,
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The model as a JSON string (see :meth:`from_json`)."""
+        return json.dumps(self.to_dict(), indent=indent, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Model:
+        """Rebuild a model from :meth:`to_dict`; raises :class:`~nikmatch.errors.ModelError`."""
+        if data.get("format") != "nikmatch-model":
+            raise ModelError("not a nikmatch model (missing 'format': 'nikmatch-model')")
+        version = data.get("format_version")
+        if version != MODEL_FORMAT_VERSION:
+            raise ModelError(
+                f"model format version {version} is not supported (expected {MODEL_FORMAT_VERSION})"
+            )
+        comps: list[Comparison] = []
+        ms: list[F64] = []
+        us: list[F64] = []
+        fixed: list[bool] = []
+        try:
+            for entry in data["comparisons"]:
+                spec = {k: v for k, v in entry.items() if k not in ("levels", "m", "u", "fixed")}
+                comp = comparison_from_dict(spec)
+                if list(entry["levels"]) != list(comp.level_labels):
+                    raise ModelError(
+                        f"comparison {comp.name!r}: levels differ from this nikmatch version"
+                    )
+                comps.append(comp)
+                ms.append(np.asarray(entry["m"], dtype=np.float64))
+                us.append(np.asarray(entry["u"], dtype=np.float64))
+                fixed.append(bool(entry.get("fixed", False)))
+            return cls(
+                comps,
+                ms,
+                us,
+                lambda_=float(data["lambda"]),
+                fixed=fixed,
+                info=dict(data.get("info", {})),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, ModelError):
+                raise
+            raise ModelError(f"invalid model description: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> Model:
+        """Rebuild a model from :meth:`to_json`."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"model file is not valid JSON: {exc}") from exc
+        return cls.from_dict(data)
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as JSON to ``path``."""
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        """Read a model written by :meth:`save`."""
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    def summary(self) -> str:
+        """A readable table of comparisons, levels, m, u and weights.
+
+        >>> import numpy as np
+        >>> from nikmatch.comparisons import ExactComparison
+        >>> m = Model([ExactComparison("no_kk")], m=[np.array([0, 0.1, 0.9])], u=[np.array([0, 0.99, 0.01])])
+        >>> print(m.summary().splitlines()[2])
+          no_kk      same                                                m=0.9        u=0.01       weight=+6.49
+        """
+        lines = [f"prior λ={self.lambda_:.3g} (weight {self.prior_weight:+.2f} bits)", ""]
+        for comp, m, u, w in zip(self.comparisons, self.m, self.u, self.level_weights()):
+            for k in range(comp.n_levels - 1, 0, -1):
+                lines.append(
+                    f"  {comp.name:<10} {comp.level_labels[k][:50]:<50} m={m[k]:<10.3g} u={u[k]:<10.3g} weight={w[k]:+.2f}"
+                )
+        return "\n".join(lines)
+
+
+# ---- training ------------------------------------------------------------------------------
+
+
+def _random_pairs(prepared: Prepared, n_pairs: int, rng: np.random.Generator) -> tuple[I64, I64]:
+    if prepared.source is None:
+        n = prepared.n
+        if n < 2:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        total = n * (n - 1) // 2
+        k = int(min(n_pairs, total))
+        a = rng.integers(0, n, size=k)
+        b = rng.integers(0, n - 1, size=k)
+        b = np.where(b >= a, b + 1, b)
+        return np.minimum(a, b), np.maximum(a, b)
+    left_pos = np.flatnonzero(prepared.source == 0)
+    right_pos = np.flatnonzero(prepared.source == 1)
+    if len(left_pos) == 0 or len(right_pos) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    k = int(min(n_pairs, len(left_pos) * len(right_pos)))
+    return left_pos[rng.integers(0, len(left_pos), size=k)], right_pos[
+        rng.integers(0, len(right_pos), size=k)
+    ]
+
+
+def estimate_u(
+    comparisons: Sequence[Comparison],
+    prepared: Prepared,
+    *,
+    n_pairs: int = 1_000_000,
+    seed: int = 0,
+) -> list[F64]:
+    """``u`` per comparison from random record pairs (add-half smoothing, level 0 ignored)."""
+    rng = np.random.default_rng(seed)
+    left, right = _random_pairs(prepared, n_pairs, rng)
+    levels = compare(comparisons, prepared, left, right)
+    out: list[F64] = []
+    for j, comp in enumerate(comparisons):
+        counts = np.bincount(levels[:, j], minlength=comp.n_levels)[: comp.n_levels].astype(
+            np.float64
+        )
+        counts[0] = 0.0
+        counts[1:] += 0.5
+        u = counts / counts.sum()
+        u[0] = 0.0
+        out.append(u)
+    return out
+
+
+#: Identity fields used for training blocks, with the comparisons each one stands for.
+_IDENTITY_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("nama_key", ("nama",)),
+    ("tanggal_lahir", ("tanggal_lahir",)),
+    ("nama_ibu_key", ("nama_ibu",)),
+)
+
+
+def default_training_blocks(prepared: Prepared) -> list[TrainingBlock]:
+    """Training blocks for the available identity fields (name key, birth date, mother's name
+    key): every *pair* of them when three are present, else each one alone.
+
+    Each block excludes the comparisons of its own fields (their agreement is forced by the
+    block, so it says nothing about ``m``).  Two agreeing identity fields make true matches a
+    large share of a block's pairs, so EM finds *the same person*, not *the same household* or
+    *the same common name*: on a single bare field (a name key shared by thousands, or the
+    1 January birth date) EM can settle on another grouping of the pairs and its ``m`` values
+    collapse.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Budi", "Ani"], "tanggal_lahir": ["1990-01-01", ""],
+    ...                           "nama_ibu": ["Siti", "Sri"]}))
+    >>> [b.rule.name for b in default_training_blocks(p)]
+    ['nama_key & tanggal_lahir', 'nama_key & nama_ibu_key', 'tanggal_lahir & nama_ibu_key']
+    """
+    fields = [(f, ex) for f, ex in _IDENTITY_FIELDS if prepared.has(f)]
+    blocks: list[TrainingBlock] = []
+    if len(fields) >= 3:
+        for i in range(len(fields)):
+            for j in range(i + 1, len(fields)):
+                (fa, ea), (fb, eb) = fields[i], fields[j]
+                blocks.append(TrainingBlock(BlockOn(fa, fb), exclude=ea + eb))
+    else:
+        for f, ex in fields:
+            blocks.append(TrainingBlock(BlockOn(f), exclude=ex))
+    return blocks
+
+
+def train(
+    comparisons: Sequence[Comparison],
+    prepared: Prepared,
+    *,
+    training_blocks: Sequence[TrainingBlock] | None = None,
+    u_pairs: int = 1_000_000,
+    pairs_per_block: int = 1_000_000,
+    seed: int = 0,
+    fixed: Mapping[str, tuple[Sequence[float], Sequence[float]]] | None = None,
+) -> Model:
+    """Train ``u`` by random sampling and ``m`` by EM on sampled training-block pairs.
+
+    ``fixed`` maps comparison names to user-given ``(m, u)`` that training leaves alone.
+    ``λ`` is left at a placeholder; :func:`estimate_lambda` sets it from scored candidates.
+    """
+    comps = list(comparisons)
+    if not comps:
+        raise ModelError("no comparisons: the data has none of the compared columns")
+    u = estimate_u(comps, prepared, n_pairs=u_pairs, seed=seed)
+    fixed = dict(fixed or {})
+    is_fixed = [c.fixed_weights is not None or c.name in fixed for c in comps]
+    m_sum = [np.zeros(c.n_levels) for c in comps]
+    m_runs = [0] * len(comps)
+    runs_info: list[dict[str, Any]] = []
+    blocks = (
+        list(training_blocks) if training_blocks is not None else default_training_blocks(prepared)
+    )
+    for i, block in enumerate(blocks):
+        left, right = sample_block_pairs(
+            block.rule,
+            prepared.keys(),
+            pairs_per_block,
+            source=prepared.source,
+            seed=seed + 101 * (i + 1),
+        )
+        if len(left) == 0:
+            runs_info.append({"rule": block.rule.name, "pairs": 0})
+            continue
+        levels = compare(comps, prepared, left, right)
+        patterns, counts = pattern_counts(levels)
+        learn = [not is_fixed[j] and comps[j].name not in block.exclude for j in range(len(comps))]
+        fit = fit_em(
+            patterns, counts, [_default_m(c.n_levels) for c in comps], u, learn=learn, m_floor=M_FLOOR
+        )
+        runs_info.append(
+            {
+                "rule": block.rule.name,
+                "pairs": len(left),
+                "patterns": fit.n_patterns,
+                "iterations": fit.iterations,
+                "converged": fit.converged,
+                "lambda_in_block": fit.lambda_,
+            }
+        )
+        for j in range(len(comps)):
+            if learn[j]:
+                m_sum[j] += fit.m[j]
+                m_runs[j] += 1
+    m: list[F64] = []
+    for j, comp in enumerate(comps):
+        if comp.name in fixed:
+            m.append(np.asarray(fixed[comp.name][0], dtype=np.float64))
+            u[j] = np.asarray(fixed[comp.name][1], dtype=np.float64)
+        elif m_runs[j]:
+            m.append(m_sum[j] / m_runs[j])
+        else:
+            m.append(_default_m(comp.n_levels))
+    info = {
+        "n_records": prepared.n,
+        "u_pairs": int(min(u_pairs, max(prepared.n * (prepared.n - 1) // 2, 0))),
+        "training_runs": runs_info,
+        "untrained": [c.name for j, c in enumerate(comps) if not m_runs[j] and not is_fixed[j]],
+        "seed": seed,
+    }
+    return Model(comps, m, u, lambda_=1e-6, fixed=is_fixed, info=info)
+
+
+def estimate_lambda(bayes_weights: F64, total_pairs: float, *, iterations: int = 100) -> float:
+    """Maximum-likelihood ``λ`` given the Bayes-factor weights (bits, without prior) of the
+    candidate pairs, assuming pairs outside the candidates are non-matches.
+
+    >>> import numpy as np
+    >>> w = np.array([30.0] * 10 + [-10.0] * 1000)
+    >>> round(estimate_lambda(w, 1e6) * 1e6, 1)
+    10.0
+    """
+    if total_pairs <= 0 or len(bayes_weights) == 0:
+        return 1.0 / max(total_pairs, 2.0)
+    bf = np.exp2(np.clip(bayes_weights, -60, 60))
+    lam = max(float((bayes_weights > 10).sum()), 1.0) / total_pairs
+    for _ in range(iterations):
+        post = lam * bf / (1.0 - lam + lam * bf)
+        new = max(float(post.sum()), 0.5) / total_pairs
+        if abs(new - lam) <= 1e-9 * lam:
+            lam = new
+            break
+        lam = new
+    return min(max(lam, 1e-15), 0.5)

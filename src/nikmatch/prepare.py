@@ -1,0 +1,442 @@
+"""Prepare records once: clean, normalise and encode every *distinct* value.
+
+:func:`prepare` turns a frame with canonical columns (see :mod:`nikmatch.schema`) into a
+:class:`Prepared` table of integer arrays: for each field an ``int32`` code per record
+(``-1`` = missing) and the distinct normalised values behind the codes.  Everything downstream
+(blocking, comparisons, training, scoring) works on these arrays, never on Python objects per
+record or per pair.
+
+For linkage both frames are prepared together (:func:`prepare_link`), so codes are shared and a
+``source`` array says which side each record comes from.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"nama": ["Moch. Rizki", "MUHAMAD RIZKI", None],
+...                    "tanggal_lahir": ["01-07-1990", "1990-07-01", "bad"]})
+>>> p = prepare(df)
+>>> p.n, p.values["nama"].tolist()
+(3, ['muhammad rizki'])
+>>> p.codes["nama"].tolist()
+[0, 0, -1]
+>>> p.flags.tolist()
+['', '', 'nama_missing;tanggal_lahir_unreadable']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from nikmatch.check import check_niks
+from nikmatch.dates import MISSING_DAY, day_parts, parse_dates
+from nikmatch.errors import SchemaError
+from nikmatch.names import given_names, name_keys, normalize_names
+from nikmatch.schema import ColumnMapping, canonical_frame
+from nikmatch.text import factorize_folded, fold_texts
+
+__all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "prepare", "prepare_link"]
+
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+
+#: Prepared fields usable as blocking keys (when their column is present).
+KEY_FIELDS: tuple[str, ...] = (
+    "nik",
+    "nik_date",
+    "nama",
+    "nama_key",
+    "given_key",
+    "last_key",
+    "tanggal_lahir",
+    "birth_year",
+    "nama_ibu",
+    "nama_ibu_key",
+    "no_kk",
+    "kelurahan",
+    "kecamatan",
+    "jenis_kelamin",
+    "tempat_lahir",
+)
+#: Prepared sort fields usable by :class:`~nikmatch.blocking.SortedNeighbourhood`.
+SORT_FIELDS: tuple[str, ...] = ("nama_key_dob",)
+
+_NAME_COLUMNS = ("nama", "nama_ibu", "nama_ayah")
+_TEXT_COLUMNS = (
+    "tempat_lahir",
+    "alamat",
+    "kelurahan",
+    "kecamatan",
+    "rt",
+    "rw",
+    "agama",
+    "pekerjaan",
+)
+
+
+@dataclass
+class Prepared:
+    """Encoded records: integer codes per field plus the distinct values behind them.
+
+    Attributes
+    ----------
+    n: number of records.
+    index: the input frame's index (labels for results; duplicates allowed).
+    codes: field -> ``int32`` code per record, ``-1`` where missing.
+    values: field -> array of distinct normalised values (``codes`` index into it).
+    dob: birth date as ``int32`` days since 1970 (:data:`~nikmatch.dates.MISSING_DAY` missing);
+        taken from ``tanggal_lahir``, else decoded from a valid NIK.
+    sex: ``int8`` 0 missing, 1 laki-laki, 2 perempuan; from ``jenis_kelamin``, else the NIK.
+    source: ``int8`` per record, 0 (list / only frame) or 1 (register); linkage only.
+    flags: per record, ';'-joined notes on unusable values (missing name, unreadable date...).
+    columns: the canonical columns that were present.
+    """
+
+    n: int
+    index: pd.Index
+    codes: dict[str, I32]
+    values: dict[str, npt.NDArray[np.object_]]
+    dob: I32
+    sex: npt.NDArray[np.int8]
+    source: npt.NDArray[np.int8] | None
+    flags: pd.Series
+    columns: tuple[str, ...]
+    nik_digits: npt.NDArray[np.uint8] = field(default_factory=lambda: np.zeros((0, 16), np.uint8))
+    nik_report: pd.DataFrame | None = None
+
+    def has(self, name: str) -> bool:
+        """Whether a field is available and has at least one non-missing value.
+
+        >>> import pandas as pd
+        >>> p = prepare(pd.DataFrame({"nama": ["Budi Santoso"], "tanggal_lahir": ["1980-01-02"]}))
+        >>> p.has("nama"), p.has("nama_ibu")
+        (True, False)
+        """
+        if name == "tanggal_lahir":
+            return bool((self.dob != MISSING_DAY).any())
+        if name == "jenis_kelamin":
+            return bool((self.sex > 0).any())
+        return name in self.codes and bool((self.codes[name] >= 0).any())
+
+    def keys(self) -> dict[str, I64]:
+        """Blocking keys (int64, -1 missing) for every available key field.
+
+        >>> import pandas as pd
+        >>> p = prepare(pd.DataFrame({"nama": ["Budi Santoso", "BOEDI SANTOSO"],
+        ...                           "tanggal_lahir": ["1980-01-02", "02-01-1980"]}))
+        >>> k = p.keys()
+        >>> bool(k["nama_key"][0] == k["nama_key"][1]), bool(k["tanggal_lahir"][0] == k["tanggal_lahir"][1])
+        (True, True)
+        """
+        out: dict[str, I64] = {}
+        for name, codes in self.codes.items():
+            out[name] = codes.astype(np.int64)
+        missing = self.dob == MISSING_DAY
+        years, _, _ = day_parts(self.dob)
+        out["birth_year"] = np.where(missing, -1, years.astype(np.int64))
+        out["jenis_kelamin"] = np.where(self.sex > 0, self.sex.astype(np.int64), -1)
+        if "nama_key" in self.codes:
+            key_codes = self.codes["nama_key"]
+            uniq = self.values["nama_key"]
+            rank_of_code = np.empty(len(uniq), dtype=np.int64)
+            rank_of_code[np.argsort(uniq.astype(str), kind="stable")] = np.arange(len(uniq))
+            ok = (key_codes >= 0) & ~missing
+            rank = np.where(key_codes >= 0, rank_of_code[np.maximum(key_codes, 0)], 0)
+            out["nama_key_dob"] = np.where(
+                ok, rank * (1 << 20) + (self.dob.astype(np.int64) + 300_000), -1
+            )
+        return out
+
+    def labels(
+        self, positions: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.object_] | npt.NDArray[np.int64]:
+        """Index labels of record positions."""
+        return np.asarray(self.index)[positions]
+
+
+def _name_fields(
+    raw: pd.Series,
+    prefix: str,
+    codes: dict[str, I32],
+    values: dict[str, npt.NDArray[np.object_]],
+    *,
+    with_given: bool,
+) -> None:
+    raw_codes, raw_uniques = pd.factorize(raw, use_na_sentinel=True)
+    uniq = pd.Series(np.asarray(raw_uniques, dtype=object), dtype=object)
+    norm = normalize_names(uniq).to_numpy(dtype=object)
+    norm_codes_u, norm_values = factorize_folded(norm)
+    keys_u = name_keys(pd.Series(norm_values, dtype=object)).to_numpy(dtype=object)
+    key_codes_n, key_values = factorize_folded(keys_u)
+
+    def per_record(code_of_unique: I32) -> I32:
+        out = np.full(len(raw_codes), -1, dtype=np.int32)
+        ok = raw_codes >= 0
+        out[ok] = code_of_unique[raw_codes[ok]]
+        return out
+
+    nc = per_record(norm_codes_u)
+    codes[prefix] = nc
+    values[prefix] = norm_values
+    kc_u = np.where(norm_codes_u >= 0, key_codes_n[np.maximum(norm_codes_u, 0)], -1).astype(
+        np.int32
+    )
+    codes[f"{prefix}_key"] = per_record(kc_u)
+    values[f"{prefix}_key"] = key_values
+    if with_given:
+        norm_series = pd.Series(norm_values, dtype=object)
+        given = given_names(norm_series).to_numpy(dtype=object)
+        g_codes, g_values = factorize_folded(given)
+        g_keys = name_keys(pd.Series(g_values, dtype=object)).to_numpy(dtype=object)
+        gk_codes, gk_values = factorize_folded(g_keys)
+        last = np.array([s.rsplit(" ", 1)[-1] if s else "" for s in norm_values], dtype=object)
+        l_keys = name_keys(pd.Series(last, dtype=object)).to_numpy(dtype=object)
+        lk_codes, lk_values = factorize_folded(l_keys)
+        for fname, per_norm, vals in (
+            ("given", g_codes, g_values),
+            ("given_key", np.where(g_codes >= 0, gk_codes[np.maximum(g_codes, 0)], -1), gk_values),
+            ("last_key", lk_codes, lk_values),
+        ):
+            cu = np.where(norm_codes_u >= 0, np.asarray(per_norm)[np.maximum(norm_codes_u, 0)], -1)
+            codes[fname] = per_record(cu.astype(np.int32))
+            values[fname] = vals
+
+
+_SEX_MAP = {
+    "l": 1,
+    "lk": 1,
+    "laki": 1,
+    "laki laki": 1,
+    "laki-laki": 1,
+    "pria": 1,
+    "m": 1,
+    "male": 1,
+    "1": 1,
+    "p": 2,
+    "pr": 2,
+    "perempuan": 2,
+    "wanita": 2,
+    "f": 2,
+    "female": 2,
+    "w": 2,
+    "2": 2,
+}
+
+
+def _sex_codes(raw: pd.Series) -> npt.NDArray[np.int8]:
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    mapped = np.array(
+        [
+            _SEX_MAP.get(str(u).strip().lower().replace(".0", ""), 0)
+            for u in np.asarray(uniques, dtype=object)
+        ]
+        + [0],
+        dtype=np.int8,
+    )
+    return mapped[codes]
+
+
+def prepare(
+    df: pd.DataFrame,
+    columns: ColumnMapping | None = None,
+    *,
+    reference_date: object = None,
+) -> Prepared:
+    """Clean and encode a frame of records (see module docstring).
+
+    Raises :class:`~nikmatch.errors.SchemaError` listing missing or unusable columns.  Rows with
+    unusable values are kept and flagged, never dropped.
+    """
+    frame = canonical_frame(df, columns)
+    return _prepare_canonical(frame, reference_date=reference_date, source=None)
+
+
+def prepare_link(
+    list_df: pd.DataFrame,
+    register_df: pd.DataFrame,
+    columns: ColumnMapping | None = None,
+    register_columns: ColumnMapping | None = None,
+    *,
+    reference_date: object = None,
+) -> tuple[Prepared, int]:
+    """Prepare a list and a register together; returns the table and the list's length.
+
+    Records ``0..n_list-1`` are the list (source 0), the rest the register (source 1).
+
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"nama": ["Siti Aminah"], "tanggal_lahir": ["1990-01-01"]})
+    >>> b = pd.DataFrame({"NAMA_LENGKAP": ["SITTI AMINAH"], "TGL_LHR": ["01-01-1990"]})
+    >>> p, n_list = prepare_link(a, b)
+    >>> n_list, p.source.tolist(), p.codes["nama"].tolist()
+    (1, [0, 1], [0, 0])
+    """
+    left = canonical_frame(list_df, columns)
+    right = canonical_frame(
+        register_df, register_columns if register_columns is not None else columns
+    )
+    shared = [c for c in left.columns if c in right.columns]
+    if "nama" not in shared:
+        raise SchemaError("both frames need a name column (nama)")
+    if "nik" not in shared and "tanggal_lahir" not in shared:
+        raise SchemaError("both frames need nik or tanggal_lahir")
+    combined = pd.concat(
+        [left[shared].reset_index(drop=True), right[shared].reset_index(drop=True)],
+        ignore_index=True,
+    )
+    source = np.concatenate([np.zeros(len(left), np.int8), np.ones(len(right), np.int8)])
+    prepared = _prepare_canonical(combined, reference_date=reference_date, source=source)
+    prepared.index = pd.Index(
+        np.concatenate(
+            [np.asarray(list_df.index, dtype=object), np.asarray(register_df.index, dtype=object)]
+        )
+    )
+    return prepared, len(left)
+
+
+def _prepare_canonical(
+    frame: pd.DataFrame, *, reference_date: object, source: npt.NDArray[np.int8] | None
+) -> Prepared:
+    n = len(frame)
+    codes: dict[str, I32] = {}
+    values: dict[str, npt.NDArray[np.object_]] = {}
+    notes: list[tuple[str, npt.NDArray[np.bool_]]] = []
+    cols = tuple(frame.columns)
+
+    for col in _NAME_COLUMNS:
+        if col in frame.columns:
+            _name_fields(frame[col], col, codes, values, with_given=(col == "nama"))
+    if "nama" in codes:
+        notes.append(("nama_missing", codes["nama"] < 0))
+
+    dob = (
+        parse_dates(frame["tanggal_lahir"])
+        if "tanggal_lahir" in frame.columns
+        else np.full(n, MISSING_DAY, np.int32)
+    )
+    if "tanggal_lahir" in frame.columns:
+        present = frame["tanggal_lahir"].notna().to_numpy(dtype=bool)
+        notes.append(("tanggal_lahir_unreadable", present & (dob == MISSING_DAY)))
+    sex = (
+        _sex_codes(frame["jenis_kelamin"])
+        if "jenis_kelamin" in frame.columns
+        else np.zeros(n, np.int8)
+    )
+
+    nik_digits = np.zeros((0, 16), np.uint8)
+    report = None
+    if "nik" in frame.columns:
+        report = check_niks(frame["nik"].reset_index(drop=True), reference_date=reference_date)
+        cleaned = report["nik"]
+        structural = cleaned.notna().to_numpy(dtype=bool)
+        nik_codes, nik_values = factorize_folded(
+            np.where(structural, cleaned.astype(object).to_numpy(dtype=object), None)
+        )
+        codes["nik"] = nik_codes
+        values["nik"] = nik_values
+        nik_digits = (
+            np.frombuffer("".join(nik_values.astype(str)).encode("ascii"), dtype=np.uint8).reshape(
+                -1, 16
+            )
+            - 48
+            if len(nik_values)
+            else np.zeros((0, 16), np.uint8)
+        )
+        datepart = np.array([v[6:12] for v in nik_values], dtype=object)
+        dp_codes, dp_values = factorize_folded(datepart)
+        codes["nik_date"] = np.where(nik_codes >= 0, dp_codes[np.maximum(nik_codes, 0)], -1).astype(
+            np.int32
+        )
+        values["nik_date"] = dp_values
+        nik_dob = (
+            parse_dates(report["birth_date"])
+            if "birth_date" in report.columns
+            else np.full(n, MISSING_DAY, np.int32)
+        )
+        fill = (dob == MISSING_DAY) & (nik_dob != MISSING_DAY)
+        dob = np.where(fill, nik_dob, dob).astype(np.int32)
+        nik_sex = (
+            report["sex"].map({"L": 1, "P": 2}).fillna(0).to_numpy(dtype=np.int8)
+            if "sex" in report.columns
+            else np.zeros(n, np.int8)
+        )
+        sex = np.where(sex == 0, nik_sex, sex).astype(np.int8)
+        notes.append(("nik_unreadable", frame["nik"].notna().to_numpy(dtype=bool) & ~structural))
+
+    if "no_kk" in frame.columns:
+        kk = (
+            frame["no_kk"]
+            .astype("string")
+            .str.replace(r"[\s.\-']", "", regex=True)
+            .str.replace(r"\.0$", "", regex=True)
+        )
+        kk_codes, kk_values = factorize_folded(
+            kk.astype(object).where(kk.notna(), None).to_numpy(dtype=object)
+        )
+        codes["no_kk"] = kk_codes
+        values["no_kk"] = kk_values
+
+    for col in _TEXT_COLUMNS:
+        if col in frame.columns:
+            folded = fold_texts(frame[col]).to_numpy(dtype=object)
+            if col in ("rt", "rw"):
+                folded = np.array(
+                    [s.lstrip("0") or ("0" if s else "") for s in folded], dtype=object
+                )
+            c, v = factorize_folded(folded)
+            codes[col] = c
+            values[col] = v
+
+    dob = dob.astype(np.int32)
+    dob_codes, dob_values = pd.factorize(
+        np.where(dob == MISSING_DAY, -(2**40), dob.astype(np.int64))
+    )
+    dob_codes = np.where(dob == MISSING_DAY, -1, dob_codes).astype(np.int32)
+    codes["tanggal_lahir"] = dob_codes
+    values["tanggal_lahir"] = np.asarray(dob_values, dtype=object)
+
+    flag_parts = [np.where(mask, name, "") for name, mask in notes if mask.any()]
+    if flag_parts:
+        stacked = np.stack(flag_parts, axis=1).astype(object)
+        flags = pd.Series([";".join(x for x in row if x) for row in stacked], dtype=object)
+    else:
+        flags = pd.Series([""] * n, dtype=object)
+    return Prepared(
+        n=n,
+        index=frame.index,
+        codes=codes,
+        values=values,
+        dob=dob.astype(np.int32),
+        sex=sex.astype(np.int8),
+        source=source,
+        flags=flags,
+        columns=cols,
+        nik_digits=nik_digits.astype(np.uint8),
+        nik_report=report,
+    )
+
+
+def tf_table(
+    prepared: Prepared, field_name: str, *, source: int | None = None
+) -> npt.NDArray[np.float64]:
+    """Term frequency of every distinct value of a field: how likely a *random* record is to
+    have it, for the term-frequency adjustment of exact agreement.
+
+    One occurrence is taken off each count (never below one): an agreeing pair brings its
+    own two records, and counting them would make every rare value look twice as common as it
+    is, for exactly the pairs the adjustment is meant to help.  With ``source`` given,
+    frequencies are counted on that side only (the register, for links).
+
+    >>> import pandas as pd
+    >>> p = prepare(pd.DataFrame({"nama": ["Ani Lestari"] * 3 + ["Budi Santoso", "Dewi"],
+    ...                           "tanggal_lahir": ["1990-01-01"] * 5}))
+    >>> tf_table(p, "nama").round(2).tolist()
+    [0.4, 0.2, 0.2]
+    """
+    codes = prepared.codes[field_name]
+    mask = codes >= 0
+    if source is not None and prepared.source is not None:
+        mask &= prepared.source == source
+    counts = np.bincount(codes[mask], minlength=len(prepared.values[field_name])).astype(np.float64)
+    total = max(float(mask.sum()), 1.0)
+    return np.asarray(np.maximum(counts - 1.0, 1.0) / total, dtype=np.float64)

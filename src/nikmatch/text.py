@@ -1,0 +1,90 @@
+"""Folding of free text (addresses, places, region names) once per distinct value.
+
+Lower-case ASCII, punctuation to spaces, common address abbreviations expanded, whitespace
+collapsed.  Names of people are *not* handled here: see :mod:`nikmatch.names`.
+
+>>> fold_text("JL. P. Diponegoro No.12, Gg. Mawar")
+'jalan pangeran diponegoro nomor 12 gang mawar'
+>>> fold_text(None)
+''
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = ["factorize_folded", "fold_text", "fold_texts"]
+
+_ABBREVIATIONS = {
+    "jl": "jalan",
+    "jln": "jalan",
+    "gg": "gang",
+    "no": "nomor",
+    "nmr": "nomor",
+    "kel": "kelurahan",
+    "kec": "kecamatan",
+    "kab": "kabupaten",
+    "kp": "kampung",
+    "kmp": "kampung",
+    "dsn": "dusun",
+    "perum": "perumahan",
+    "blk": "blok",
+    "ds": "desa",
+    "p": "pangeran",
+    "tlk": "teluk",
+}
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold_text(value: object) -> str:
+    """Fold one text value (see module docstring); missing values give ``''``.
+
+    >>> fold_text("  Kedaton  ")
+    'kedaton'
+    >>> fold_text(float("nan"))
+    ''
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii")
+    tokens = _NON_ALNUM.sub(" ", text.lower()).split()
+    return " ".join(_ABBREVIATIONS.get(t, t) for t in tokens)
+
+
+def fold_texts(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`fold_text`: folds each distinct value once, same index.
+
+    >>> fold_texts(pd.Series(["Jl. Mawar", "Jl. Mawar", None])).tolist()
+    ['jalan mawar', 'jalan mawar', '']
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    folded = np.array(
+        [fold_text(u) for u in np.asarray(uniques, dtype=object)] + [""], dtype=object
+    )
+    return pd.Series(folded[codes], index=values.index, dtype=object)
+
+
+def factorize_folded(
+    values: pd.Series | npt.NDArray[np.object_],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.object_]]:
+    """Integer codes (``-1`` for empty) and the distinct non-empty strings, in first-seen order.
+
+    >>> codes, uniq = factorize_folded(pd.Series(["a", "", "b", "a"]))
+    >>> codes.tolist(), uniq.tolist()
+    ([0, -1, 1, 0], ['a', 'b'])
+    """
+    arr = np.asarray(values, dtype=object)
+    empty = (
+        np.fromiter((v is None or v == "" for v in arr), dtype=bool, count=len(arr))
+        if len(arr)
+        else np.zeros(0, bool)
+    )
+    codes, uniques = pd.factorize(np.where(empty, None, arr), use_na_sentinel=True)
+    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
