@@ -160,8 +160,26 @@ def _always_reread(app: Any, env: Any, added: set[str], changed: set[str], remov
     return [d for d in ("comparison", *_FILTERED_TOCTREES) if d in env.found_docs]
 
 
+# A property or attribute without a docstring of its own inherits, through autodoc, the docstring
+# of its value's type (e.g. ``dict.__doc__`` for a class attribute ``{}`` overridden by a
+# property): reST-invalid text that is not documentation of nikmatch. Such docstrings are dropped.
+_BUILTIN_DOCS = {
+    " ".join((t.__doc__ or "").split())
+    for t in (dict, list, tuple, set, frozenset, str, bytes, int, float, bool, object, type)
+}
+
+
+def _drop_builtin_docstrings(
+    app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    if lines and " ".join(" ".join(lines).split()) in _BUILTIN_DOCS:
+        logger.info("%s: docstring inherited from a builtin type dropped", name)
+        lines[:] = []
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the generators above."""
     app.connect("source-read", _on_source_read)
+    app.connect("autodoc-process-docstring", _drop_builtin_docstrings)
     app.connect("env-get-outdated", _always_reread)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
