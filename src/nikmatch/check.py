@@ -54,8 +54,15 @@ _TEXT_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 _SEX_TEXT = np.array([None, "L", "P"], dtype=object)
 
 
-def _column(frame: pd.DataFrame | None, spec: Column, names: tuple[str, ...], n: int,
-            what: str, *, required: bool) -> npt.NDArray[np.object_] | None:
+def _column(
+    frame: pd.DataFrame | None,
+    spec: Column,
+    names: tuple[str, ...],
+    n: int,
+    what: str,
+    *,
+    required: bool,
+) -> npt.NDArray[np.object_] | None:
     if spec is None and frame is not None:
         spec = next((c for c in names if c in frame.columns), None)
         if spec is None and required:
@@ -88,8 +95,9 @@ def _raw_values(spec: pd.Series | np.ndarray | list[Any]) -> npt.NDArray[Any]:
     return arr if arr.dtype.kind in "iuf" else np.asarray(spec, dtype=object)
 
 
-def _per_unique(values: npt.NDArray[Any], fn: Callable[[object], int],
-                dtype: type[np.generic]) -> npt.NDArray[Any]:
+def _per_unique(
+    values: npt.NDArray[Any], fn: Callable[[object], int], dtype: type[np.generic]
+) -> npt.NDArray[Any]:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = np.array([fn(u) for u in uniques] + [fn(None)], dtype=dtype)
     inverse = np.asarray(codes, dtype=np.intp)
@@ -98,8 +106,9 @@ def _per_unique(values: npt.NDArray[Any], fn: Callable[[object], int],
     return out
 
 
-def _record_dates(values: npt.NDArray[Any] | None,
-                  original: Column) -> npt.NDArray[np.int64] | None:
+def _record_dates(
+    values: npt.NDArray[Any] | None, original: Column
+) -> npt.NDArray[np.int64] | None:
     if values is None:
         return None
     if isinstance(original, pd.Series) and pd.api.types.is_datetime64_any_dtype(original):
@@ -165,8 +174,9 @@ def _fast_strings(
     return fast, digits
 
 
-def _fast_text(values: npt.NDArray[Any], fast: npt.NDArray[np.bool_],
-               text: npt.NDArray[np.str_]) -> npt.NDArray[Any]:
+def _fast_text(
+    values: npt.NDArray[Any], fast: npt.NDArray[np.bool_], text: npt.NDArray[np.str_]
+) -> npt.NDArray[Any]:
     """The cleaned text of the fast rows: the input objects themselves when they are plain
     16-character strings (checked in one C-level join), else numpy's copy of them."""
     picked = values[fast]
@@ -178,9 +188,13 @@ def _fast_text(values: npt.NDArray[Any], fast: npt.NDArray[np.bool_],
     return text[fast].astype(object)
 
 
-def _slow_rows(values: npt.NDArray[Any], rows: npt.NDArray[np.intp],
-               digits: npt.NDArray[np.uint8], cleaned: npt.NDArray[np.object_],
-               mask: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+def _slow_rows(
+    values: npt.NDArray[Any],
+    rows: npt.NDArray[np.intp],
+    digits: npt.NDArray[np.uint8],
+    cleaned: npt.NDArray[np.object_],
+    mask: npt.NDArray[np.uint32],
+) -> npt.NDArray[np.bool_]:
     """Clean the given rows once per distinct value; fill digits/cleaned/mask in place."""
     ok = np.zeros(len(values), dtype=np.bool_)
     cache: dict[object, tuple[str, int]] = {}
@@ -211,8 +225,9 @@ def _slow_rows(values: npt.NDArray[Any], rows: npt.NDArray[np.intp],
     return ok
 
 
-def _categorical(codes: npt.NDArray[np.integer[Any]], categories: list[str],
-                 index: pd.Index) -> pd.Series:
+def _categorical(
+    codes: npt.NDArray[np.integer[Any]], categories: list[str], index: pd.Index
+) -> pd.Series:
     cat = pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(categories))
     out: pd.Series = pd.Series(cat, index=index)
     return out
@@ -241,9 +256,7 @@ def _region_columns(
 
 _FIRST_YEAR, _LAST_YEAR = 1678, 2261  # the range of datetime64[ns]
 _YEARS = np.arange(_FIRST_YEAR, _LAST_YEAR + 1)
-_YEAR_START = (
-    (_YEARS - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
-)
+_YEAR_START = (_YEARS - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
 _LEAP = (_YEARS % 4 == 0) & ((_YEARS % 100 != 0) | (_YEARS % 400 == 0))
 _MONTH_START = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30]).astype(np.int64)
 
@@ -327,8 +340,9 @@ def check_niks(
         birth_date = next((c for c in _BIRTH_COLUMNS if c in frame.columns), None)
     birth_values = _column(frame, birth_date, _BIRTH_COLUMNS, n, "birth_date", required=False)
     sex_values = _column(frame, sex, _SEX_COLUMNS, n, "sex", required=False)
-    birth_series = frame[birth_date] if isinstance(birth_date, str) and frame is not None \
-        else birth_date
+    birth_series = (
+        frame[birth_date] if isinstance(birth_date, str) and frame is not None else birth_date
+    )
     return _check(
         nik_values,
         index,
@@ -339,8 +353,9 @@ def check_niks(
     )
 
 
-def _numeric_rows(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint8],
-                                                    npt.NDArray[np.uint32]]:
+def _numeric_rows(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint8], npt.NDArray[np.uint32]]:
     """Vectorised cleaning of an integer or float column (same rules as ``clean_value``)."""
     n = len(values)
     mask = np.zeros(n, dtype=np.uint32)
@@ -421,9 +436,7 @@ def _check(
             np.uint32
         )
     if record_sex is not None:
-        mask |= np.where(~has & (record_sex < 0), BIT["record_sex_unreadable"], 0).astype(
-            np.uint32
-        )
+        mask |= np.where(~has & (record_sex < 0), BIT["record_sex_unreadable"], 0).astype(np.uint32)
     # Columns are built on positions; the caller's index (duplicates included) is set at the end.
     positional = pd.RangeIndex(len(index))
     columns: dict[str, Any] = {

@@ -37,7 +37,8 @@ def _components(n: int, left: I64, right: I64) -> I64:
         return np.zeros(0, np.int64)
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
+    out: I64 = np.asarray(labels, dtype=np.int64)
+    return out
 
 
 def _dense_by_first(labels: I64) -> I64:
@@ -69,7 +70,8 @@ def cluster_pairs(
     >>> import numpy as np
     >>> # 0~1 and 1~2 match, but 0 and 2 are directly very different: the chain is cut
     >>> scorer = lambda l, r: np.where((l == 0) & (r == 2), -30.0, 20.0)
-    >>> cluster_pairs(3, np.array([0, 1]), np.array([1, 2]), np.array([25.0, 15.0]), scorer=scorer).tolist()
+    >>> left, right, weight = np.array([0, 1]), np.array([1, 2]), np.array([25.0, 15.0])
+    >>> cluster_pairs(3, left, right, weight, scorer=scorer).tolist()
     [0, 0, 1]
     """
     left = np.asarray(left, dtype=np.int64)

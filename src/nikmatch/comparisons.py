@@ -40,7 +40,6 @@ parent and child; both are strong evidence of *two* people.
 from __future__ import annotations
 
 from collections import Counter
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -58,8 +57,8 @@ __all__ = [
     "COMPARISON_KINDS",
     "Comparison",
     "DateComparison",
-    "ExactComparison",
     "DomicileComparison",
+    "ExactComparison",
     "HouseholdComparison",
     "IdentifierComparison",
     "NIKComparison",
@@ -232,10 +231,11 @@ class DateComparison(Comparison):
 def _date_digits(
     y: npt.NDArray[np.int16], m: npt.NDArray[np.int8], d: npt.NDArray[np.int8]
 ) -> npt.NDArray[np.int8]:
-    y = y.astype(np.int32)
-    m = m.astype(np.int32)
-    d = d.astype(np.int32)
-    cols = [d // 10, d % 10, m // 10, m % 10, y // 1000, (y // 100) % 10, (y // 10) % 10, y % 10]
+    yy = y.astype(np.int32)
+    mm = m.astype(np.int32)
+    dd = d.astype(np.int32)
+    cols = [dd // 10, dd % 10, mm // 10, mm % 10, yy // 1000, (yy // 100) % 10, (yy // 10) % 10]
+    cols.append(yy % 10)
     return np.stack(cols, axis=1).astype(np.int8)
 
 
@@ -442,8 +442,8 @@ class WilayahComparison(Comparison):
 
         kec_p, kec_s = same("kecamatan")
         kel_p, kel_s = same("kelurahan")
-        rt_p, rt_s = same("rt")
-        rw_p, rw_s = same("rw")
+        _, rt_s = same("rt")
+        _, rw_s = same("rw")
         out[kec_p | kel_p] = 1
         out[kec_s] = 2
         out[kel_s & (kec_s | ~kec_p)] = 3
@@ -504,21 +504,29 @@ class DomicileComparison(Comparison):
         return out
 
 
-def _has_distinct_word(a: str, b: str) -> bool:
+def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     """Whether each of two (normalised) names has a word of 3+ letters that is not the same
     name as any word of the other: the sign of two people (twins) rather than a slip.
 
-    Two words are the same name when their phonetic keys agree (``fitriani``/``pitriani``) or
-    they are one typing slip apart and alike (Jaro-Winkler >= 0.9: ``nurjanah``/``nurjanh``).
+    Two words are the same name when their phonetic keys agree (``fitriani``/``pitriani``) or,
+    for words of six letters or more, they are one typing slip apart and alike (Jaro-Winkler
+    >= 0.9: ``nurjanah``/``nurjanh``).  Short words one letter apart are often two real names
+    (``maria``/``marta``, ``rudi``/``rini``), so there only the phonetic key counts.  With
+    ``strict`` (used across households, where typing slips are the likelier story) words two
+    edits apart or with Jaro-Winkler >= 0.8 count as the same name.
 
     >>> _has_distinct_word("fahri hakim", "fahri hidayat")
     True
     >>> _has_distinct_word("lilis setiawati sumiati", "lilis setiawati setiawati")
     True
-    >>> _has_distinct_word("hasan br situmorang", "husin br situmorang")
+    >>> _has_distinct_word("maria br situmorang", "marta br situmorang")
     True
     >>> _has_distinct_word("budi ramadhan", "budi ramadahn"), _has_distinct_word("ani", "ani s")
     (False, False)
+    >>> _has_distinct_word("maria fernandez", "maria fernnadej", strict=True)
+    False
+    >>> _has_distinct_word("endangkurniasih", "endang kurniasih wahyuni")
+    False
     """
     wa = Counter(w for w in a.split() if len(w) >= 3)
     wb = Counter(w for w in b.split() if len(w) >= 3)
@@ -526,37 +534,51 @@ def _has_distinct_word(a: str, b: str) -> bool:
     only_b = list((wb - wa).elements())
     if not only_a or not only_b:
         return False
+    joined_a, joined_b = "".join(only_a), "".join(only_b)
 
     def same_name(x: str, y: str) -> bool:
         if token_keys(x) == token_keys(y):
             return True
+        if strict:
+            return bool(
+                distance.OSA.distance(x, y) <= 2
+                or distance.JaroWinkler.normalized_similarity(x, y) >= 0.8
+            )
         return bool(
-            distance.OSA.distance(x, y) <= 1
+            min(len(x), len(y)) >= 6
+            and distance.OSA.distance(x, y) <= 1
             and distance.JaroWinkler.normalized_similarity(x, y) >= 0.9
         )
 
-    lonely_a = any(not any(same_name(x, y) for y in only_b) for x in only_a)
-    lonely_b = any(not any(same_name(y, x) for x in only_a) for y in only_b)
+    # a word that is part of the other name written as one word (joined / split) is no sign
+    lonely_a = any(x not in joined_b and not any(same_name(x, y) for y in only_b) for x in only_a)
+    lonely_b = any(y not in joined_a and not any(same_name(y, x) for x in only_a) for y in only_b)
     return lonely_a and lonely_b
 
 
 @dataclass(frozen=True)
 class HouseholdComparison(Comparison):
-    """Household context with fixed weights: twins and parent/child with the same name.
+    """Household context with fixed weights, so that twins and family members are not merged.
 
-    *Same household* means the same KK number, or the same mother's name (phonetic key) at the
-    same kelurahan.
-    Within a household: the same birth date with a clearly different given name (twins pattern,
-    fixed weight ``-40`` bits), or an agreeing name with birth dates 12+ years apart that are not
-    a typing slip (parent/child pattern, ``-30`` bits), or the same KK with birth dates that are
-    neither equal nor one typing slip apart (another member of the family, ``-20`` bits: one
-    person is not listed twice on one KK under unrelated dates; "within a year" that is not a
-    typing slip or a swap counts as unrelated here: siblings are born 10 months apart).  These weights are not learned by EM:
-    random pairs almost never share a household, so u-values cannot tell this story.
+    *Same household*: the same KK number, or the same mother's name (phonetic key) in the same
+    kelurahan.  Levels and their fixed weights:
 
-    The weights are large on purpose: a household shares KK, address and mother's name, so
-    siblings agree on every household field at once, and only a veto-sized weight keeps that
-    correlated evidence from outvoting the one thing that tells them apart.
+    - **twins** (``-40`` bits): on one KK, the very same birth date and names that are not one
+      name (short of the same phonetic key); or, on one KK, birth dates equal or one typing
+      slip / a day-month swap apart and a name word the other record lacks; or, with the same
+      mother's name anywhere (adult twins live apart), such dates and a *clearly* different
+      name word (typing slips are the likelier story off one KK);
+    - **parent/child** (``-30``): same household, agreeing names, birth dates 12+ years apart
+      that are not one typing slip apart;
+    - **another family member** (``-20``): same household, birth dates neither equal nor one
+      slip apart ("within a year" counts as unrelated here: siblings are born 10 months apart);
+    - same household, consistent / not the same household (``0``).
+
+    The weights are not learned by EM (random pairs almost never share a household, so ``u``
+    cannot tell this story) and are large on purpose: a household shares KK, address and
+    mother's name, so siblings agree on every household field at once, and only a veto-sized
+    weight keeps that correlated evidence from outvoting the one thing that tells them apart.
+    EM itself sees these weights (as a fixed offset), so it does not take siblings for matches.
 
     >>> HouseholdComparison().fixed_weights[2]
     -40.0
@@ -569,7 +591,7 @@ class HouseholdComparison(Comparison):
         "same household, consistent",
         "same household, same birth date (or one slip apart), a different name word (twins)",
         "same household and name, a generation apart (parent/child pattern)",
-        "same KK, unrelated birth dates (another member of the family)",
+        "same household, unrelated birth dates (another member of the family)",
     )
     fixed_weights: ClassVar[Mapping[int, float] | None] = {
         0: 0.0,
@@ -588,61 +610,64 @@ class HouseholdComparison(Comparison):
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         n = len(left)
-        house = np.zeros(n, bool)
+        same_kk = np.zeros(n, bool)
         if "no_kk" in prepared.codes:
             a, b = prepared.codes["no_kk"][left], prepared.codes["no_kk"][right]
-            house |= (a >= 0) & (a == b)
+            same_kk = (a >= 0) & (a == b)
+        same_mother = np.zeros(n, bool)
+        same_kel = np.ones(n, bool)
         mother = "nama_ibu_key" if "nama_ibu_key" in prepared.codes else "nama_ibu"
         if mother in prepared.codes:
             a, b = prepared.codes[mother][left], prepared.codes[mother][right]
             same_mother = (a >= 0) & (a == b)
-            if "kelurahan" in prepared.codes:
-                ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
-                same_mother &= (ka >= 0) & (ka == kb)
-            house |= same_mother
+        if "kelurahan" in prepared.codes:
+            ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
+            same_kel = (ka >= 0) & (ka == kb)
+        related = same_kk | same_mother
         out = np.zeros(n, dtype=np.int8)
-        if not house.any():
+        if not related.any():
             return out
-        out[house] = 1
-        idx = np.flatnonzero(house)
+        idx = np.flatnonzero(related)
         hl, hr = left[idx], right[idx]
+        kk, mo = same_kk[idx], same_mother[idx]
+        house = kk | (mo & same_kel[idx])  # living together
         dl, dr = prepared.dob[hl], prepared.dob[hr]
         dates_ok = (dl != MISSING_DAY) & (dr != MISSING_DAY)
-        date_lv_all = DateComparison("tanggal_lahir").compute(prepared, hl, hr)
-        # equal, or one typing slip / a swap apart: a different word in the name then means twins
-        # (or siblings whose dates look like a slip of each other), not one person
-        same_date = dates_ok & (date_lv_all >= 3)
+        date_lv = DateComparison("tanggal_lahir").compute(prepared, hl, hr)
+        name_lv = (
+            NameComparison("nama").compute(prepared, hl, hr)
+            if "nama" in prepared.codes
+            else np.zeros(len(idx), np.int8)
+        )
+        # born the same day (or one typing slip / a swap apart) with a name word the other record
+        # lacks: twins.  Off one KK (adult twins live apart; a mother's name is shared by many)
+        # the word must be clearly different, since typing slips are the likelier story there.
+        near_date = dates_ok & (date_lv >= 3)
         twins = np.zeros(len(idx), bool)
-        names = prepared.codes.get("nama")
-        if names is not None and same_date.any():
-            nl, nr = names[hl], names[hr]
-            cand = same_date & (nl >= 0) & (nr >= 0) & (nl != nr)
-            if cand.any():
-                ci = np.flatnonzero(cand)
-                name_lv = NameComparison("nama").compute(prepared, hl[ci], hr[ci])
-                fuzzy = np.flatnonzero(name_lv <= 3)  # not key, initials, reordered or exact
-                if len(fuzzy):
-                    sub = ci[fuzzy]
-                    ul, ur, inv = _distinct_pairs(nl[sub], nr[sub])
-                    vals = prepared.values["nama"]
-                    distinct = np.array(
-                        [
-                            _has_distinct_word(str(a), str(b))
-                            for a, b in zip(vals[ul], vals[ur], strict=True)
-                        ],
-                        dtype=bool,
-                    )
-                    twins[sub] = distinct[inv]
-        parent = np.zeros(len(idx), bool)
-        if dates_ok.any():
-            name_lv = NameComparison("nama").compute(prepared, hl, hr)
-            date_lv = DateComparison("tanggal_lahir").compute(prepared, hl, hr)
-            gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
-            parent = dates_ok & gap & (name_lv >= 5) & (date_lv <= 2)
-        lv = np.ones(len(idx), dtype=np.int8)
-        if "no_kk" in prepared.codes:
-            ka, kb = prepared.codes["no_kk"][hl], prepared.codes["no_kk"][hr]
-            lv[(ka >= 0) & (ka == kb) & (date_lv_all <= 2) & dates_ok] = 4
+        for together in (True, False):
+            cand = near_date & (name_lv >= 1) & (name_lv <= 3) & (kk if together else ~kk)
+            if not cand.any():
+                continue
+            ci = np.flatnonzero(cand)
+            codes = prepared.codes["nama"]
+            ul, ur, inv = _distinct_pairs(codes[hl[ci]], codes[hr[ci]])
+            vals = prepared.values["nama"]
+            distinct = np.array(
+                [
+                    _has_distinct_word(str(a), str(b), strict=not together)
+                    for a, b in zip(vals[ul], vals[ur], strict=True)
+                ],
+                dtype=bool,
+            )
+            twins[ci] = distinct[inv]
+        # one KK, the very same birth date, names that are not one name: twins, the common
+        # story by far (a person entered twice on one card usually differs in the date too)
+        twins |= kk & dates_ok & (date_lv >= 5) & (name_lv >= 1) & (name_lv <= 5)
+        gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
+        parent = house & dates_ok & gap & (name_lv >= 5) & (date_lv <= 2)
+        lv = np.zeros(len(idx), dtype=np.int8)
+        lv[house] = 1
+        lv[house & dates_ok & (date_lv <= 2)] = 4
         lv[twins] = 2
         lv[parent] = 3
         out[idx] = lv

@@ -131,9 +131,11 @@ def day_parts(
 def days_to_dates(days: npt.NDArray[np.int32]) -> pd.Series:
     """Day numbers back to a ``datetime64[s]`` Series (``NaT`` where missing).
 
-    >>> days_to_dates(np.array([0, int(MISSING_DAY)], dtype=np.int32)).dt.strftime("%Y-%m-%d").tolist()
+    >>> out = days_to_dates(np.array([0, int(MISSING_DAY)], dtype=np.int32))
+    >>> out.dt.strftime("%Y-%m-%d").tolist()
     ['1970-01-01', nan]
     """
     arr = days.astype("datetime64[D]").astype("datetime64[s]")
     arr[days == MISSING_DAY] = np.datetime64("NaT")
-    return pd.Series(arr)
+    out: pd.Series = pd.Series(arr)
+    return out

@@ -4,25 +4,30 @@ Pairs that share the same levels on every comparison are identical to the model,
 the distinct *patterns* with their counts (fastLink's trick): a million pairs usually collapse
 to a few thousand patterns, and each iteration costs microseconds per pattern.
 
-Here ``u`` (level frequencies among non-matches) is held fixed — it is estimated from random
-record pairs, which are almost all non-matches — and EM estimates ``m`` (level frequencies among
-matches) and ``λ`` (the share of matches among the training pairs).  Level 0 ("missing") never
-contributes.
+EM estimates ``m`` (level frequencies among matches) and ``λ`` (the share of matches among the
+training pairs), starting from ``u`` (level frequencies among non-matches) estimated on random
+record pairs; with ``learn_u`` it re-estimates the non-match side inside the block as well.
+Level 0 ("missing") never contributes.
+
+Two comparisons, agree (2) or not (1); 90 pairs agree on both, 40 on one:
 
 >>> import numpy as np
 >>> patterns = np.array([[2, 2], [1, 1], [2, 1], [1, 2]], dtype=np.int8)
->>> counts = np.array([90, 900, 5, 5])
+>>> counts = np.array([90, 900, 10, 30])
 >>> u = [np.array([0.0, 0.99, 0.01]), np.array([0.0, 0.99, 0.01])]
 >>> m0 = [np.array([0.0, 0.5, 0.5]), np.array([0.0, 0.5, 0.5])]
 >>> fit = fit_em(patterns, counts, m0, u, learn=[True, True])
->>> round(fit.lambda_, 2), fit.m[0].round(2).tolist()
-(0.09, [0.0, 0.05, 0.95])
+>>> round(fit.lambda_, 3), fit.m[0].round(3).tolist()
+(0.109, [0.0, 0.189, 0.811])
+>>> fit = fit_em(patterns, counts, m0, u, learn=[True, True], learn_u=True)
+>>> round(fit.lambda_, 3), fit.m[0].round(3).tolist(), fit.u_block[1].round(3).tolist()
+(0.097, [0.0, 0.072, 0.928], [0.0, 0.975, 0.025])
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +47,7 @@ class EMResult:
     converged: bool
     n_patterns: int
     n_pairs: int
+    u_block: list[F64] = field(default_factory=list)
 
 
 def pattern_counts(
@@ -88,6 +94,19 @@ def _log_likelihood(
     return total
 
 
+def _reestimate(patterns: npt.NDArray[np.int8], weights: F64, old: F64, floor: float) -> F64:
+    k = len(old)
+    sums = np.bincount(patterns, weights=weights, minlength=k)[:k]
+    sums[0] = 0.0
+    tot = sums.sum()
+    if tot <= 0:
+        return old
+    est: F64 = np.maximum(sums / tot, floor)
+    est[0] = 0.0
+    est[1:] /= est[1:].sum()
+    return est
+
+
 def fit_em(
     patterns: npt.NDArray[np.int8],
     counts: npt.NDArray[np.int64],
@@ -99,46 +118,52 @@ def fit_em(
     max_iterations: int = 200,
     tolerance: float = 1e-6,
     m_floor: float = 1e-6,
+    offset: F64 | None = None,
+    learn_u: bool = False,
 ) -> EMResult:
-    """Estimate ``m`` (for comparisons with ``learn[j]``) and ``λ`` with ``u`` fixed.
+    """Estimate ``m`` (for comparisons with ``learn[j]``) and ``λ``; ``u`` starts from ``u``.
 
     Comparisons with ``learn[j]`` False are ignored entirely (excluded from this training run,
-    or fixed-weight comparisons).  ``m`` values never drop below ``m_floor``.
+    or fixed-weight comparisons).  ``m`` values never drop below ``m_floor``.  ``offset``
+    (natural-log odds per pattern) adds known evidence to every E-step: the fixed weights of
+    the household comparison, so that EM does not take siblings for matches.
+
+    With ``learn_u`` the non-match distribution is re-estimated too, *inside* the training
+    block (returned as ``u_block``): people who share a name share more than random pairs do
+    (a birth place, a kecamatan), and with ``u`` from random pairs held fixed EM would call
+    those namesakes matches.  ``u_block`` is for training only; scores use the global ``u``.
     """
     w = counts.astype(np.float64)
     m = [np.asarray(x, dtype=np.float64).copy() for x in m_init]
+    ub = [np.asarray(x, dtype=np.float64).copy() for x in u]
     lam = float(lambda_init)
     converged = False
     it = 0
     if len(patterns) == 0 or w.sum() == 0:
-        return EMResult(m=m, lambda_=lam, iterations=0, converged=False, n_patterns=0, n_pairs=0)
-    ll_u = _log_likelihood(patterns, u, learn)
-    for it in range(1, max_iterations + 1):
+        return EMResult(
+            m=m, lambda_=lam, iterations=0, converged=False, n_patterns=0, n_pairs=0, u_block=ub
+        )
+    for iteration in range(1, max_iterations + 1):
+        it = iteration
         ll_m = _log_likelihood(patterns, m, learn)
+        ll_u = _log_likelihood(patterns, ub, learn)
         logit = np.log(lam) - np.log1p(-lam) + ll_m - ll_u
+        if offset is not None:
+            logit = logit + offset
         post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
         wp = w * post
         new_lam = float(wp.sum() / w.sum())
         new_lam = min(max(new_lam, 1e-9), 1 - 1e-9)
         delta = abs(new_lam - lam)
-        new_m: list[F64] = []
-        for j, old in enumerate(m):
+        for j in range(len(m)):
             if not learn[j]:
-                new_m.append(old)
                 continue
-            k = len(old)
-            sums = np.bincount(patterns[:, j], weights=wp, minlength=k)[:k]
-            sums[0] = 0.0
-            tot = sums.sum()
-            if tot <= 0:
-                new_m.append(old)
-                continue
-            est = np.maximum(sums / tot, m_floor)
-            est[0] = 0.0
-            est[1:] /= est[1:].sum()
-            delta = max(delta, float(np.abs(est - old).max()))
-            new_m.append(est)
-        m, lam = new_m, new_lam
+            est = _reestimate(patterns[:, j], wp, m[j], m_floor)
+            delta = max(delta, float(np.abs(est - m[j]).max()))
+            m[j] = est
+            if learn_u:
+                ub[j] = _reestimate(patterns[:, j], w - wp, ub[j], 1e-9)
+        lam = new_lam
         if delta < tolerance:
             converged = True
             break
@@ -149,4 +174,5 @@ def fit_em(
         converged=converged,
         n_patterns=len(patterns),
         n_pairs=int(w.sum()),
+        u_block=ub,
     )

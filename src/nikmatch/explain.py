@@ -56,7 +56,8 @@ class Explanation:
             f"  {'prior (how rare a match is)':<44} {self.prior:+7.2f}",
         ]
         for row in self.table.itertuples(index=False):
-            tf = f" (tf {row.tf_adjustment:+.2f})" if row.tf_adjustment else ""
+            adj = float(str(row.tf_adjustment))
+            tf = f" (tf {adj:+.2f})" if adj else ""
             lines.append(
                 f"  {row.comparison:<13} {str(row.level)[:30]:<30} {row.contribution:+7.2f}{tf}"
                 f"   [{row.left} | {row.right}]"
@@ -64,7 +65,10 @@ class Explanation:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
-        head = f"<p><b>{self.id_l!r} ~ {self.id_r!r}</b>: weight {self.match_weight:+.2f}, probability {self.match_probability:.4f}</p>"
+        head = (
+            f"<p><b>{self.id_l!r} ~ {self.id_r!r}</b>: weight {self.match_weight:+.2f}, "
+            f"probability {self.match_probability:.4f}</p>"
+        )
         return head + self.table.to_html(index=False)
 
     def waterfall(self, ax: Any = None) -> Any:

@@ -118,8 +118,11 @@ def _cell(value: object, as_text: bool) -> object:
         value = _identifier_text(value)
         if value is not None and not isinstance(value, str):
             value = str(value)
-    elif (isinstance(value, numbers.Integral) and not isinstance(value, bool)
-          and abs(int(value)) >= _BIG_INT):
+    elif (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and abs(int(value)) >= _BIG_INT
+    ):
         value = str(int(value))
     return safe_cell(value)
 
@@ -235,10 +238,15 @@ def write_xlsx(
             f"(at most {_XLSX_MAX_ROWS - 1} rows and {_XLSX_MAX_COLS} columns); "
             "split the frame (e.g. per kecamatan) or use write_csv"
         )
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                               "strings_to_formulas": False,
-                                               "strings_to_urls": False,
-                                               "nan_inf_to_errors": False})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": False,
+        },
+    )
     try:
         workbook.set_properties({"created": _FIXED_CREATED})
         text_format = workbook.add_format({"num_format": "@"})
@@ -253,8 +261,9 @@ def write_xlsx(
         workbook.close()
 
 
-def _write_xlsx_cell(sheet: Any, row: int, col: int, value: object, text_format: Any,
-                     date_format: Any) -> None:
+def _write_xlsx_cell(
+    sheet: Any, row: int, col: int, value: object, text_format: Any, date_format: Any
+) -> None:
     if _is_missing(value):
         sheet.write_blank(row, col, None)
     elif isinstance(value, bool):

@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
 from collections.abc import Sequence
@@ -75,7 +76,10 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
     >>> from nikmatch.prepare import prepare
     >>> p = prepare(pd.DataFrame({"nama": ["Budi"], "tanggal_lahir": ["1990-01-01"]}))
     >>> [r.name for r in default_blocking_rules(p)]
-    ['nama_key & tanggal_lahir', 'given_key & tanggal_lahir', 'last_key & tanggal_lahir', 'nama_key & birth_year', 'sorted neighbourhood on nama_key_dob (window 3)']
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['nama_key & tanggal_lahir', 'given_key & tanggal_lahir', 'last_key & tanggal_lahir',
+     'nama_key & birth_year', 'tanggal_lahir & initial',
+     'sorted neighbourhood on nama_key_dob (window 3)']
     """
     has = prepared.has
     rules: list[BlockingRule] = []
@@ -88,10 +92,15 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
             BlockOn("last_key", "tanggal_lahir"),
             BlockOn("nama_key", "birth_year"),
         ]
+        by_sex = ("jenis_kelamin",) if bool((prepared.sex > 0).any()) else ()
+        rules.append(BlockOn("tanggal_lahir", "initial", *by_sex, max_block_size=1_000))
         if has("nama_ibu"):
             rules.append(BlockOn("nama_ibu_key", "tanggal_lahir"))
     if has("nama_ibu"):
         rules.append(BlockOn("nama_key", "nama_ibu_key"))
+        if has("tanggal_lahir"):
+            # a mistyped birth date and a changed name at once: the mother and the year remain
+            rules.append(BlockOn("nama_ibu_key", "birth_year", max_block_size=2_000))
     if has("nik"):
         rules.append(BlockOn("nik_date", "given_key"))
     if has("no_kk"):
@@ -192,7 +201,8 @@ def _pairs_frame(
     )
     data["row_l"] = left
     data["row_r"] = right
-    return pd.DataFrame(data)
+    frame: pd.DataFrame = pd.DataFrame(data)
+    return frame
 
 
 @dataclass
@@ -208,7 +218,8 @@ class _ResultBase:
     @property
     def matches(self) -> pd.DataFrame:
         """The pairs at or above the threshold (most certain first)."""
-        return self.pairs[self.pairs["match_probability"] >= self.threshold]
+        out: pd.DataFrame = self.pairs[self.pairs["match_probability"] >= self.threshold]
+        return out
 
     def _positions(self, id_l: Any, id_r: Any) -> tuple[int, int]:
         rows = self.pairs[(self.pairs["id_l"] == id_l) & (self.pairs["id_r"] == id_r)]
@@ -224,7 +235,8 @@ class _ResultBase:
         pr = np.flatnonzero(np.asarray(index == id_r))
         if len(pl) != 1 or len(pr) != 1:
             raise KeyError(
-                f"cannot find exactly one record for ids {mask_nik(str(id_l))!s} / {mask_nik(str(id_r))!s} "
+                f"cannot find exactly one record for ids {mask_nik(str(id_l))!s} / "
+                f"{mask_nik(str(id_r))!s} "
                 "(unknown or duplicate index labels)"
             )
         return int(pl[0]), int(pr[0])
@@ -250,12 +262,13 @@ class _ResultBase:
 class DedupeResult(_ResultBase):
     """Result of :func:`find_duplicates`.
 
-    ``pairs``: candidate pairs with some evidence (probability >= 0.001): ``id_l``, ``id_r`` (labels
-    of the input index), ``match_weight`` (bits), ``match_probability``, ``gamma_<comparison>``
-    (levels), ``blocking_rule``, ``row_l``/``row_r`` (positions).  ``matches``: pairs at or above the
-    threshold.  ``clusters``: one row per input record, same index: ``cluster_id``,
-    ``cluster_size``, ``survivor`` (this record holds the recommended surviving NIK),
-    ``recommendation`` (what to verify), ``flags`` (unusable values found in this record).
+    ``pairs``: candidate pairs with some evidence (probability >= 0.001): ``id_l``, ``id_r``
+    (labels of the input index), ``match_weight`` (bits), ``match_probability``,
+    ``gamma_<comparison>`` (levels), ``blocking_rule``, ``row_l``/``row_r`` (positions).
+    ``matches``: pairs at or above the threshold.  ``clusters``: one row per input record, same
+    index: ``cluster_id``, ``cluster_size``, ``survivor`` (this record holds the recommended
+    surviving NIK), ``recommendation`` (what to verify), ``flags`` (unusable values found in
+    this record).
     """
 
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -266,7 +279,8 @@ class DedupeResult(_ResultBase):
         return (
             f"{self.prepared.n} records, {self.info.get('candidate_pairs', 0)} candidate pairs, "
             f"{len(self.matches)} matching pairs at p>={self.threshold}, "
-            f"{multi['cluster_id'].nunique()} persons with more than one record ({len(multi)} records)"
+            f"{multi['cluster_id'].nunique()} persons with more than one record "
+            f"({len(multi)} records)"
         )
 
 
@@ -377,7 +391,7 @@ def find_duplicates(
     seed: int = 0,
     keep_probability: float = KEEP_PROBABILITY,
     chunk_pairs: int = 4_000_000,
-    reference_date: object = None,
+    reference_date: dt.date | None = None,
 ) -> DedupeResult:
     """Find records of a register that are likely the same person (see module docstring).
 
@@ -389,7 +403,7 @@ def find_duplicates(
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
     prepared = prepare(df, columns, reference_date=reference_date)
-    return _run(
+    result = _run(
         prepared,
         model=model,
         comparisons=comparisons,
@@ -401,6 +415,9 @@ def find_duplicates(
         chunk_pairs=chunk_pairs,
         n_list=None,
     )
+    if not isinstance(result, DedupeResult):  # pragma: no cover - internal invariant
+        raise TypeError("internal error: find_duplicates produced a link result")
+    return result
 
 
 def link(
@@ -418,7 +435,7 @@ def link(
     seed: int = 0,
     keep_probability: float = KEEP_PROBABILITY,
     chunk_pairs: int = 4_000_000,
-    reference_date: object = None,
+    reference_date: dt.date | None = None,
 ) -> LinkResult:
     """Find, for each record of ``list_df``, the ``register_df`` records that are likely the
     same person (the "belum rekam" job).  ``id_l`` labels come from ``list_df``, ``id_r`` from
@@ -442,7 +459,8 @@ def link(
         chunk_pairs=chunk_pairs,
         n_list=n_list,
     )
-    assert isinstance(result, LinkResult)  # noqa: S101 - internal invariant
+    if not isinstance(result, LinkResult):  # pragma: no cover - internal invariant
+        raise TypeError("internal error: link produced a dedupe result")
     if one_to_one:
         result.pairs = _one_to_one(result.pairs, threshold)
         result.clusters = _link_clusters(result, list_df.index, n_list)
@@ -468,13 +486,14 @@ def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
         remaining = remaining[~remaining["row_l"].isin(used_l) & ~remaining["row_r"].isin(used_r)]
     kept = pd.concat(chosen) if chosen else matched.iloc[:0]
     below = pairs[pairs["match_probability"] < threshold]
-    return (
+    out: pd.DataFrame = (
         pd.concat([kept, below])
         .sort_values(
             ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
         )
         .reset_index(drop=True)
     )
+    return out
 
 
 def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd.DataFrame:
@@ -485,7 +504,7 @@ def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd
     best_id = best["id_r"].reindex(rows)
     best_p = best["match_probability"].reindex(rows)
     n_matches = counts.reindex(rows, fill_value=0).to_numpy(dtype=np.int64)
-    return pd.DataFrame(
+    frame: pd.DataFrame = pd.DataFrame(
         {
             "best_id": best_id.to_numpy(dtype=object),
             "best_probability": best_p.to_numpy(dtype=np.float64),
@@ -495,6 +514,7 @@ def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd
         },
         index=list_index,
     )
+    return frame
 
 
 def _run(

@@ -108,7 +108,7 @@ class Model:
             self.fixed = [c.fixed_weights is not None for c in self.comparisons]
         if not (len(self.comparisons) == len(self.m) == len(self.u) == len(self.fixed)):
             raise ModelError("comparisons, m, u and fixed must have the same length")
-        for comp, m, u in zip(self.comparisons, self.m, self.u):
+        for comp, m, u in zip(self.comparisons, self.m, self.u, strict=True):
             if len(m) != comp.n_levels or len(u) != comp.n_levels:
                 raise ModelError(f"comparison {comp.name!r}: expected {comp.n_levels} levels")
         if not 0.0 < self.lambda_ < 1.0:
@@ -127,7 +127,7 @@ class Model:
     def level_weights(self) -> list[F64]:
         """``log2(m/u)`` per comparison and level (0 for "missing"; fixed weights as given)."""
         out: list[F64] = []
-        for comp, m, u in zip(self.comparisons, self.m, self.u):
+        for comp, m, u in zip(self.comparisons, self.m, self.u, strict=True):
             if comp.fixed_weights is not None:
                 w = np.array(
                     [comp.fixed_weights.get(k, 0.0) for k in range(comp.n_levels)], dtype=np.float64
@@ -197,7 +197,7 @@ class Model:
                     "u": [float(x) for x in u],
                     "fixed": bool(f),
                 }
-                for c, m, u, f in zip(self.comparisons, self.m, self.u, self.fixed)
+                for c, m, u, f in zip(self.comparisons, self.m, self.u, self.fixed, strict=True)
             ],
             "info": self.info,
         }
@@ -268,15 +268,19 @@ class Model:
 
         >>> import numpy as np
         >>> from nikmatch.comparisons import ExactComparison
-        >>> m = Model([ExactComparison("no_kk")], m=[np.array([0, 0.1, 0.9])], u=[np.array([0, 0.99, 0.01])])
+        >>> m = Model([ExactComparison("no_kk")], m=[np.array([0, 0.1, 0.9])],
+        ...           u=[np.array([0, 0.99, 0.01])])
         >>> print(m.summary().splitlines()[2])
-          no_kk      same                                                m=0.9        u=0.01       weight=+6.49
+          no_kk          same                          m=0.9      u=0.01     weight=+6.49
         """
         lines = [f"prior λ={self.lambda_:.3g} (weight {self.prior_weight:+.2f} bits)", ""]
-        for comp, m, u, w in zip(self.comparisons, self.m, self.u, self.level_weights()):
+        for comp, m, u, w in zip(
+            self.comparisons, self.m, self.u, self.level_weights(), strict=True
+        ):
             for k in range(comp.n_levels - 1, 0, -1):
                 lines.append(
-                    f"  {comp.name:<10} {comp.level_labels[k][:50]:<50} m={m[k]:<10.3g} u={u[k]:<10.3g} weight={w[k]:+.2f}"
+                    f"  {comp.name:<14} {comp.level_labels[k][:29]:<29} "
+                    f"m={m[k]:<8.3g} u={u[k]:<8.3g} weight={w[k]:+.2f}"
                 )
         return "\n".join(lines)
 
@@ -330,8 +334,11 @@ def estimate_u(
 
 
 #: Identity fields used for training blocks, with the comparisons each one stands for.
+#: A name key excludes sex too: people who share a name nearly always share its sex, so
+#: inside a name block "same sex" is no longer the coin toss that random pairs (``u``) say
+#: it is, and EM would pull namesakes into the match class to explain it.
 _IDENTITY_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("nama_key", ("nama",)),
+    ("nama_key", ("nama", "jenis_kelamin")),
     ("tanggal_lahir", ("tanggal_lahir",)),
     ("nama_ibu_key", ("nama_ibu",)),
 )
@@ -409,8 +416,20 @@ def train(
         levels = compare(comps, prepared, left, right)
         patterns, counts = pattern_counts(levels)
         learn = [not is_fixed[j] and comps[j].name not in block.exclude for j in range(len(comps))]
+        offset = np.zeros(len(patterns), dtype=np.float64)
+        for j, comp in enumerate(comps):
+            if comp.fixed_weights is not None:
+                w = np.array([comp.fixed_weights.get(k, 0.0) for k in range(comp.n_levels)])
+                offset += w[patterns[:, j]] * np.log(2.0)
         fit = fit_em(
-            patterns, counts, [_default_m(c.n_levels) for c in comps], u, learn=learn, m_floor=M_FLOOR
+            patterns,
+            counts,
+            [_default_m(c.n_levels) for c in comps],
+            u,
+            learn=learn,
+            m_floor=M_FLOOR,
+            offset=offset,
+            learn_u=True,
         )
         runs_info.append(
             {

@@ -417,9 +417,9 @@ def decode_digits(
         out: npt.NDArray[np.int16] = digits[:, col].astype(np.int16) * 10 + digits[:, col + 1]
         return out
 
-    district = (
-        pair(0).astype(np.int32) * 10000 + pair(2).astype(np.int32) * 100 + pair(4)
-    ).astype(np.int32)
+    district = (pair(0).astype(np.int32) * 10000 + pair(2).astype(np.int32) * 100 + pair(4)).astype(
+        np.int32
+    )
     raw_day, month, yy = pair(6), pair(8), pair(10)
     serial = (pair(12).astype(np.int32) * 100 + pair(14)).astype(np.int32)
 
@@ -541,8 +541,9 @@ class NIKReport:
           - date_invalid (error): day (after removing +40 for women) or month impossible
         """
         verdict = {"ok": "valid", "warning": "valid, with warnings", "error": "invalid"}
-        lines = [f"NIK {mask_nik(self.cleaned) if self.cleaned else '<empty>'}: "
-                 f"{verdict[self.severity]}"]
+        lines = [
+            f"NIK {mask_nik(self.cleaned) if self.cleaned else '<empty>'}: {verdict[self.severity]}"
+        ]
         lines += [
             f"  - {code} ({PROBLEMS[code].severity}): {PROBLEMS[code].description}"
             for code in self.problems

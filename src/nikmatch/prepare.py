@@ -23,6 +23,7 @@ For linkage both frames are prepared together (:func:`prepare_link`), so codes a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,7 @@ from nikmatch.text import factorize_folded, fold_texts
 __all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "prepare", "prepare_link"]
 
 I32 = npt.NDArray[np.int32]
+F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 #: Prepared fields usable as blocking keys (when their column is present).
@@ -51,6 +53,7 @@ KEY_FIELDS: tuple[str, ...] = (
     "last_key",
     "tanggal_lahir",
     "birth_year",
+    "initial",
     "nama_ibu",
     "nama_ibu_key",
     "no_kk",
@@ -104,6 +107,7 @@ class Prepared:
     columns: tuple[str, ...]
     nik_digits: npt.NDArray[np.uint8] = field(default_factory=lambda: np.zeros((0, 16), np.uint8))
     nik_report: pd.DataFrame | None = None
+    tf_cache: dict[tuple[str, int | None], F64] = field(default_factory=dict, repr=False)
 
     def has(self, name: str) -> bool:
         """Whether a field is available and has at least one non-missing value.
@@ -126,7 +130,8 @@ class Prepared:
         >>> p = prepare(pd.DataFrame({"nama": ["Budi Santoso", "BOEDI SANTOSO"],
         ...                           "tanggal_lahir": ["1980-01-02", "02-01-1980"]}))
         >>> k = p.keys()
-        >>> bool(k["nama_key"][0] == k["nama_key"][1]), bool(k["tanggal_lahir"][0] == k["tanggal_lahir"][1])
+        >>> same = lambda f: bool(k[f][0] == k[f][1])
+        >>> same("nama_key"), same("tanggal_lahir")
         (True, True)
         """
         out: dict[str, I64] = {}
@@ -136,6 +141,12 @@ class Prepared:
         years, _, _ = day_parts(self.dob)
         out["birth_year"] = np.where(missing, -1, years.astype(np.int64))
         out["jenis_kelamin"] = np.where(self.sex > 0, self.sex.astype(np.int64), -1)
+        if "nama_key" in self.codes:
+            # first letter of the phonetic key: with the birth date, a block that survives any
+            # slip after the first letter (saleh / salhe) and stays small at a million records
+            first = np.array([ord(str(v)[:1] or " ") for v in self.values["nama_key"]], np.int64)
+            kc = self.codes["nama_key"]
+            out["initial"] = np.where(kc >= 0, first[np.maximum(kc, 0)], -1)
         if "nama_key" in self.codes:
             key_codes = self.codes["nama_key"]
             uniq = self.values["nama_key"]
@@ -241,7 +252,7 @@ def prepare(
     df: pd.DataFrame,
     columns: ColumnMapping | None = None,
     *,
-    reference_date: object = None,
+    reference_date: dt.date | None = None,
 ) -> Prepared:
     """Clean and encode a frame of records (see module docstring).
 
@@ -258,7 +269,7 @@ def prepare_link(
     columns: ColumnMapping | None = None,
     register_columns: ColumnMapping | None = None,
     *,
-    reference_date: object = None,
+    reference_date: dt.date | None = None,
 ) -> tuple[Prepared, int]:
     """Prepare a list and a register together; returns the table and the list's length.
 
@@ -295,7 +306,7 @@ def prepare_link(
 
 
 def _prepare_canonical(
-    frame: pd.DataFrame, *, reference_date: object, source: npt.NDArray[np.int8] | None
+    frame: pd.DataFrame, *, reference_date: dt.date | None, source: npt.NDArray[np.int8] | None
 ) -> Prepared:
     n = len(frame)
     codes: dict[str, I32] = {}
@@ -329,9 +340,9 @@ def _prepare_canonical(
         report = check_niks(frame["nik"].reset_index(drop=True), reference_date=reference_date)
         cleaned = report["nik"]
         structural = cleaned.notna().to_numpy(dtype=bool)
-        nik_codes, nik_values = factorize_folded(
-            np.where(structural, cleaned.astype(object).to_numpy(dtype=object), None)
-        )
+        cleaned_values = cleaned.astype(object).to_numpy(dtype=object)
+        cleaned_values[~structural] = None
+        nik_codes, nik_values = factorize_folded(cleaned_values)
         codes["nik"] = nik_codes
         values["nik"] = nik_values
         nik_digits = (
@@ -391,8 +402,7 @@ def _prepare_canonical(
     dob_codes, dob_values = pd.factorize(
         np.where(dob == MISSING_DAY, -(2**40), dob.astype(np.int64))
     )
-    dob_codes = np.where(dob == MISSING_DAY, -1, dob_codes).astype(np.int32)
-    codes["tanggal_lahir"] = dob_codes
+    codes["tanggal_lahir"] = np.where(dob == MISSING_DAY, -1, dob_codes).astype(np.int32)
     values["tanggal_lahir"] = np.asarray(dob_values, dtype=object)
 
     flag_parts = [np.where(mask, name, "") for name, mask in notes if mask.any()]
@@ -416,27 +426,54 @@ def _prepare_canonical(
     )
 
 
+#: For the term frequency of a field, the field whose distinct values tell people apart.
+TF_DISTINCT_BY: dict[str, str] = {
+    "nama": "tanggal_lahir",
+    "nama_key": "tanggal_lahir",
+    "tanggal_lahir": "nama_key",
+    "nama_ibu": "nama_key",
+    "nama_ibu_key": "nama_key",
+    "tempat_lahir": "nama_key",
+}
+
+
 def tf_table(
     prepared: Prepared, field_name: str, *, source: int | None = None
 ) -> npt.NDArray[np.float64]:
-    """Term frequency of every distinct value of a field: how likely a *random* record is to
+    """Term frequency of every distinct value of a field: how likely a *random* person is to
     have it, for the term-frequency adjustment of exact agreement.
 
-    One occurrence is taken off each count (never below one): an agreeing pair brings its
-    own two records, and counting them would make every rare value look twice as common as it
-    is, for exactly the pairs the adjustment is meant to help.  With ``source`` given,
-    frequencies are counted on that side only (the register, for links).
+    A value is counted once per distinct companion value (:data:`TF_DISTINCT_BY`: a name once
+    per birth date, a birth date once per name key): a resident's own duplicate records share
+    name and birth date, and counting each of them would make exactly the values of the pairs
+    we look for seem common.  With ``source`` given, frequencies are counted on that side only
+    (the register, for links).  Results are cached on ``prepared``.
 
     >>> import pandas as pd
     >>> p = prepare(pd.DataFrame({"nama": ["Ani Lestari"] * 3 + ["Budi Santoso", "Dewi"],
-    ...                           "tanggal_lahir": ["1990-01-01"] * 5}))
+    ...                           "tanggal_lahir": ["1990-01-01"] * 2 + ["1991-05-05"] * 3}))
     >>> tf_table(p, "nama").round(2).tolist()
     [0.4, 0.2, 0.2]
     """
-    codes = prepared.codes[field_name]
+    key = (field_name, source)
+    cached = prepared.tf_cache.get(key)
+    if cached is not None:
+        return cached
+    codes = prepared.codes[field_name].astype(np.int64)
     mask = codes >= 0
     if source is not None and prepared.source is not None:
         mask &= prepared.source == source
-    counts = np.bincount(codes[mask], minlength=len(prepared.values[field_name])).astype(np.float64)
+    n_values = len(prepared.values[field_name])
     total = max(float(mask.sum()), 1.0)
-    return np.asarray(np.maximum(counts - 1.0, 1.0) / total, dtype=np.float64)
+    by = TF_DISTINCT_BY.get(field_name)
+    if by is not None and by in prepared.codes:
+        other = prepared.codes[by].astype(np.int64)
+        known = mask & (other >= 0)
+        combo = np.unique(codes[known] * (int(other.max()) + 1) + other[known])
+        counts = np.bincount(combo // (int(other.max()) + 1), minlength=n_values)
+        counts = counts + np.bincount(codes[mask & (other < 0)], minlength=n_values)
+    else:
+        counts = np.bincount(codes[mask], minlength=n_values)
+    out = np.asarray(np.maximum(counts[:n_values].astype(np.float64), 1.0) / total)
+    prepared.tf_cache[key] = out
+    return out

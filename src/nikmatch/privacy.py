@@ -70,8 +70,12 @@ DEFAULT_PSEUDONYM_COLUMNS: Mapping[str, PseudonymKind] = {
 
 _KINDS: tuple[str, ...] = ("nik", "kk", "name")
 # Domain separation: the same digits in a NIK column and a KK column give unrelated tokens.
-_DOMAIN = {"nik": b"nikmatch/v1/nik\x1f", "kk": b"nikmatch/v1/kk\x1f",
-           "name": b"nikmatch/v1/name\x1f", "name_key": b"nikmatch/v1/name_key\x1f"}
+_DOMAIN = {
+    "nik": b"nikmatch/v1/nik\x1f",
+    "kk": b"nikmatch/v1/kk\x1f",
+    "name": b"nikmatch/v1/name\x1f",
+    "name_key": b"nikmatch/v1/name_key\x1f",
+}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -311,9 +315,7 @@ def pseudonymize_frame(
         chosen = dict(columns)
         missing = [c for c in chosen if c not in df.columns]
         if missing:
-            raise SchemaError(
-                mask_text(f"pseudonymize_frame: columns not in the frame: {missing}")
-            )
+            raise SchemaError(mask_text(f"pseudonymize_frame: columns not in the frame: {missing}"))
     if not df.columns.is_unique:
         raise SchemaError("pseudonymize_frame: column names must be unique")
     out: pd.DataFrame = df.copy()

@@ -296,8 +296,7 @@ class Regions:
         Regions(edition='x', codes=1, historic=0)
         """
         return (
-            f"Regions(edition={self._edition!r}, codes={len(self)}, "
-            f"historic={len(self._historic)})"
+            f"Regions(edition={self._edition!r}, codes={len(self)}, historic={len(self._historic)})"
         )
 
     @staticmethod
@@ -403,11 +402,7 @@ class Regions:
         inverse, uniques = _factorize(arr.ravel())
         table = np.array(
             [
-                CURRENT
-                if self.is_current(u)
-                else HISTORIC
-                if self.is_historic(u)
-                else UNKNOWN
+                CURRENT if self.is_current(u) else HISTORIC if self.is_historic(u) else UNKNOWN
                 for u in uniques
             ]
             + [UNKNOWN],

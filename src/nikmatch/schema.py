@@ -2,8 +2,8 @@
 
 Every job works on the canonical column names of DESIGN §3.  :func:`resolve_columns` maps the
 columns of a user's frame onto them, by an explicit mapping, by auto-detection of known header
-spellings (``NAMA_LENGKAP``, ``TGL_LHR``, ``JENIS_KLMIN``, ``NAMA_LGKP_IBU``, ``NO_KK``...), or both,
-and fails with one clear :class:`~nikmatch.errors.SchemaError` listing what is missing.
+spellings (``NAMA_LENGKAP``, ``TGL_LHR``, ``JENIS_KLMIN``, ``NAMA_LGKP_IBU``, ``NO_KK``...), or
+both, and fails with one clear :class:`~nikmatch.errors.SchemaError` listing what is missing.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame(columns=["NIK", "NAMA_LENGKAP", "TGL_LHR", "JENIS_KLMIN"])
@@ -97,7 +97,7 @@ def resolve_columns(
     >>> resolve_columns(pd.DataFrame(columns=["x"]))
     Traceback (most recent call last):
     ...
-    nikmatch.errors.SchemaError: missing required column(s): nama; and one of nik / tanggal_lahir ...
+    nikmatch.errors.SchemaError: missing required column(s): nama; and one of ...
     """
     if not isinstance(df, pd.DataFrame):
         raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
@@ -171,5 +171,7 @@ def canonical_frame(df: pd.DataFrame, columns: ColumnMapping | None = None) -> p
             joined = parts[0]
             for p in parts[1:]:
                 joined = joined.str.cat(p, sep=" ")
-            out[canon] = joined.str.strip().replace("", pd.NA)
-    return pd.DataFrame(out, index=df.index)
+            stripped = joined.str.strip()
+            out[canon] = stripped.mask(stripped == "")
+    frame: pd.DataFrame = pd.DataFrame(out, index=df.index)
+    return frame

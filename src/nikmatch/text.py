@@ -68,7 +68,8 @@ def fold_texts(values: pd.Series) -> pd.Series:
     folded = np.array(
         [fold_text(u) for u in np.asarray(uniques, dtype=object)] + [""], dtype=object
     )
-    return pd.Series(folded[codes], index=values.index, dtype=object)
+    out: pd.Series = pd.Series(folded[codes], index=values.index, dtype=object)
+    return out
 
 
 def factorize_folded(
@@ -86,5 +87,7 @@ def factorize_folded(
         if len(arr)
         else np.zeros(0, bool)
     )
-    codes, uniques = pd.factorize(np.where(empty, None, arr), use_na_sentinel=True)
+    cleaned = arr.copy()
+    cleaned[empty] = None
+    codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
