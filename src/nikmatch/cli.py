@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Find Indonesian residents who hold more than one NIK. "
-        "Every value printed is masked; output files are formula-safe.",
+        "NIK and KK numbers printed are masked; output files are formula-safe.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -50,7 +50,7 @@ import pandas as pd
 from rapidfuzz import distance, fuzz, process
 
 from nikmatch.dates import DEFAULT_DATES, MISSING_DAY, day_parts
-from nikmatch.names import name_agreement, token_keys
+from nikmatch.names import NameIndex, token_keys
 from nikmatch.prepare import Prepared
 
 __all__ = [
@@ -121,6 +121,16 @@ class Comparison:
         return {"kind": self.kind, "column": self.column}
 
 
+def _name_index(prepared: Prepared, column: str) -> NameIndex:
+    """The analysed distinct names of a column, built once per prepared frame."""
+    key = f"name_index:{column}"
+    index = prepared.cache.get(key)
+    if not isinstance(index, NameIndex):
+        index = NameIndex([str(v) for v in prepared.values[column]])
+        prepared.cache[key] = index
+    return index
+
+
 @dataclass(frozen=True)
 class NameComparison(Comparison):
     """Names: exact, phonetic key, reordered, initials, Jaro–Winkler bands (per distinct pair).
@@ -161,10 +171,7 @@ class NameComparison(Comparison):
         rest = present & ~exact & ~key
         if rest.any():
             ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            vals = prepared.values[self.column]
-            agreement = np.asarray(
-                name_agreement(vals[ul].tolist(), vals[ur].tolist()), dtype=np.int8
-            )
+            agreement = _name_index(prepared, self.column).agreement(ul, ur)
             out[rest] = np.clip(agreement + 1, 1, 7)[inv]
         return out
 

@@ -108,6 +108,8 @@ class Prepared:
     nik_digits: npt.NDArray[np.uint8] = field(default_factory=lambda: np.zeros((0, 16), np.uint8))
     nik_report: pd.DataFrame | None = None
     tf_cache: dict[tuple[str, int | None], F64] = field(default_factory=dict, repr=False)
+    #: per-frame memo of derived structures (name indexes...); never part of results
+    cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     def has(self, name: str) -> bool:
         """Whether a field is available and has at least one non-missing value.
@@ -340,7 +342,7 @@ def _prepare_canonical(
         report = check_niks(frame["nik"].reset_index(drop=True), reference_date=reference_date)
         cleaned = report["nik"]
         structural = cleaned.notna().to_numpy(dtype=bool)
-        cleaned_values = cleaned.astype(object).to_numpy(dtype=object)
+        cleaned_values = np.array(cleaned.astype(object).to_numpy(dtype=object), copy=True)
         cleaned_values[~structural] = None
         nik_codes, nik_values = factorize_folded(cleaned_values)
         codes["nik"] = nik_codes

@@ -39,6 +39,7 @@ from nikmatch.names.similarity import (
     NONE,
     REORDERED,
     jaro_winkler_pairs,
+    NameIndex,
     name_agreement,
 )
 from nikmatch.names.spelling import modernize_spelling
@@ -65,6 +66,7 @@ __all__ = [
     "key_of_normalized",
     "load_tables",
     "modernize_spelling",
+    "NameIndex",
     "name_agreement",
     "name_key",
     "name_keys",

@@ -43,6 +43,7 @@ that may fit by initials or omitted words reach a per-pair Python check.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +76,7 @@ __all__ = [
     "MISSING",
     "NONE",
     "REORDERED",
+    "NameIndex",
     "jaro_winkler_pairs",
     "name_agreement",
 ]
@@ -328,43 +330,69 @@ def name_agreement(
         return np.zeros(0, dtype=np.int8)
     codes, uniques = pd.factorize(np.concatenate([xa, xb]), use_na_sentinel=True)
     names = [u if isinstance(u, str) else "" for u in uniques.tolist()]
-    f = _Features(names, r)
-    ca, cb = codes[:n], codes[n:]
-    missing = (ca < 0) | (cb < 0)
-    ca = np.where(missing, 0, ca)
-    cb = np.where(missing, 0, cb)
-    if len(names) == 0:
-        return np.full(n, MISSING, dtype=np.int8)
-    missing |= f.empty[ca] | f.empty[cb]
+    return NameIndex(names, rules=r).agreement(codes[:n], codes[n:])
 
-    out = np.full(n, NONE, dtype=np.int8)
-    exact = ca == cb
-    key = ~exact & (f.key_codes[ca] == f.key_codes[cb])
-    reordered = ~exact & ~key & (f.signature_codes[ca] == f.signature_codes[cb])
-    out[exact] = EXACT
-    out[key] = KEY
-    out[reordered] = REORDERED
-    rest = np.flatnonzero(~(missing | exact | key | reordered))
-    if len(rest):
-        ra, rb = ca[rest], cb[rest]
-        names_arr = np.asarray(f.informative_names, dtype=object)
-        keys_arr = np.asarray(f.informative_keys, dtype=object)
-        jw = np.maximum(_jw(names_arr[ra], names_arr[rb]), _jw(keys_arr[ra], keys_arr[rb]))
-        low_or_none = np.where(jw >= FUZZY_LOW_THRESHOLD, FUZZY_LOW, NONE)
-        level = np.where(jw >= FUZZY_HIGH_THRESHOLD, FUZZY_HIGH, low_or_none).astype(np.int8)
-        idx = _residue(f, ra, rb)
-        for j in idx.tolist():
-            found = _compatible(f, int(ra[j]), int(rb[j]))
-            if found == INITIALS:
-                level[j] = max(level[j], INITIALS)
-            elif found == FUZZY_LOW:
-                level[j] = min(level[j], FUZZY_LOW)
-        out[rest] = level
-    birth_a, birth_b = f.birth[ca], f.birth[cb]
-    art_a, art_b = f.article[ca], f.article[cb]
-    clash = ((birth_a > 0) & (birth_b > 0) & (birth_a != birth_b)) | (
-        (art_a > 0) & (art_b > 0) & (art_a != art_b)
-    )
-    out[clash & (out > NONE)] = NONE
-    out[missing] = MISSING
-    return out
+
+class NameIndex:
+    """The analysed distinct names of a column, for many :func:`name_agreement` calls by code.
+
+    Analysing a name (words, keys, initials) costs more than comparing two analysed names;
+    the matcher builds one index per column and compares millions of pairs of codes.
+
+    >>> index = NameIndex(["abdul rahman", "rahman abdul", "budi"])
+    >>> index.agreement(np.array([0, 0, -1]), np.array([1, 2, 2])).tolist()
+    [4, 0, -1]
+    """
+
+    def __init__(self, names: Sequence[str], *, rules: NameRules | None = None) -> None:
+        self.rules = rules or default_rules()
+        self.names = [x if isinstance(x, str) else "" for x in names]
+        self._features = _Features(self.names, self.rules) if self.names else None
+
+    def agreement(
+        self, code_a: npt.NDArray[np.integer[Any]], code_b: npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[np.int8]:
+        """Agreement level of names ``names[code_a[i]]`` and ``names[code_b[i]]`` (``-1``
+        codes are missing)."""
+        ca = np.asarray(code_a, dtype=np.int64)
+        cb = np.asarray(code_b, dtype=np.int64)
+        n = len(ca)
+        f = self._features
+        if f is None:
+            return np.full(n, MISSING, dtype=np.int8)
+        missing = (ca < 0) | (cb < 0)
+        ca = np.where(missing, 0, ca)
+        cb = np.where(missing, 0, cb)
+        missing |= f.empty[ca] | f.empty[cb]
+
+        out = np.full(n, NONE, dtype=np.int8)
+        exact = ca == cb
+        key = ~exact & (f.key_codes[ca] == f.key_codes[cb])
+        reordered = ~exact & ~key & (f.signature_codes[ca] == f.signature_codes[cb])
+        out[exact] = EXACT
+        out[key] = KEY
+        out[reordered] = REORDERED
+        rest = np.flatnonzero(~(missing | exact | key | reordered))
+        if len(rest):
+            ra, rb = ca[rest], cb[rest]
+            names_arr = np.asarray(f.informative_names, dtype=object)
+            keys_arr = np.asarray(f.informative_keys, dtype=object)
+            jw = np.maximum(_jw(names_arr[ra], names_arr[rb]), _jw(keys_arr[ra], keys_arr[rb]))
+            low_or_none = np.where(jw >= FUZZY_LOW_THRESHOLD, FUZZY_LOW, NONE)
+            level = np.where(jw >= FUZZY_HIGH_THRESHOLD, FUZZY_HIGH, low_or_none).astype(np.int8)
+            idx = _residue(f, ra, rb)
+            for j in idx.tolist():
+                found = _compatible(f, int(ra[j]), int(rb[j]))
+                if found == INITIALS:
+                    level[j] = max(level[j], INITIALS)
+                elif found == FUZZY_LOW:
+                    level[j] = min(level[j], FUZZY_LOW)
+            out[rest] = level
+        birth_a, birth_b = f.birth[ca], f.birth[cb]
+        art_a, art_b = f.article[ca], f.article[cb]
+        clash = ((birth_a > 0) & (birth_b > 0) & (birth_a != birth_b)) | (
+            (art_a > 0) & (art_b > 0) & (art_a != art_b)
+        )
+        out[clash & (out > NONE)] = NONE
+        out[missing] = MISSING
+        return out
