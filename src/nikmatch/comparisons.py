@@ -93,6 +93,10 @@ class Comparison:
     tf_levels: ClassVar[Mapping[int, str]] = {}
     #: fixed weights (bits) per level; a comparison with fixed weights is not learned by EM
     fixed_weights: ClassVar[Mapping[int, float] | None] = None
+    #: prior guess of ``m`` per level (level 0 ignored): where EM starts, and a weak Dirichlet
+    #: prior (worth :data:`~nikmatch.model.M_PRIOR_STRENGTH` pairs) that only matters when a
+    #: register has few residents with two NIKs.  ``None``: agreement levels likelier.
+    m_prior: ClassVar[tuple[float, ...] | None] = None
 
     @property
     def name(self) -> str:
@@ -150,6 +154,7 @@ class NameComparison(Comparison):
         "same phonetic key",
         "exact (normalised)",
     )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.03, 0.06, 0.10, 0.05, 0.02, 0.14, 0.60)
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
@@ -194,6 +199,7 @@ class DateComparison(Comparison):
         "exact, on a default date (1 Jul / 31 Dec / 1 Jan)",
         "exact",
     )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.02, 0.10, 0.03, 0.05, 0.78)
     tf_levels: ClassVar[Mapping[int, str]] = {6: "tanggal_lahir", 5: "tanggal_lahir"}
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
@@ -271,6 +277,7 @@ class NIKComparison(Comparison):
         "same region of issue (digits 1-6), other NIK",
         "identical",
     )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.75, 0.24, 0.01)
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         codes = prepared.codes[self.column]
@@ -299,6 +306,7 @@ class ExactComparison(Comparison):
     tf: bool = False
     kind: ClassVar[str] = "exact"
     level_labels: ClassVar[tuple[str, ...]] = ("missing", "different", "same")
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.98)
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
@@ -335,6 +343,7 @@ class TextComparison(Comparison):
         "similar (token-sort ratio >= 0.88)",
         "exact",
     )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.10, 0.05, 0.05, 0.80)
     #: adjust "exact" by how common the value is (a rare place of birth says more)
     tf: bool = False
 
@@ -389,6 +398,7 @@ class IdentifierComparison(Comparison):
         "one edit or transposition apart",
         "identical",
     )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.05, 0.10, 0.85)
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         codes = prepared.codes[self.column]
@@ -428,6 +438,7 @@ class WilayahComparison(Comparison):
         "same kelurahan",
         "same kelurahan, RT and RW",
     )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.60, 0.15, 0.10, 0.15)
 
     @property
     def name(self) -> str:
@@ -483,6 +494,7 @@ class DomicileComparison(Comparison):
         "same address",
         "same KK",
     )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.55, 0.15, 0.04, 0.02, 0.14, 0.10)
 
     @property
     def name(self) -> str:
@@ -631,6 +643,9 @@ class HouseholdComparison(Comparison):
             ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
             same_kel = (ka >= 0) & (ka == kb)
         related = same_kk | same_mother
+        if "nik" in prepared.codes:  # one NIK is one registration: never twins or siblings
+            na, nb = prepared.codes["nik"][left], prepared.codes["nik"][right]
+            related &= ~((na >= 0) & (na == nb))
         out = np.zeros(n, dtype=np.int8)
         if not related.any():
             return out

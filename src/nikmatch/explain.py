@@ -113,6 +113,13 @@ def _display_value(prepared: Prepared, field: str, pos: int) -> str:
             if f in prepared.codes
         ]
         return " / ".join(p for p in parts if p)
+    if field == "domisili":
+        parts = [
+            _display_value(prepared, f, pos)
+            for f in ("no_kk", "alamat", "kelurahan", "kecamatan")
+            if f in prepared.codes
+        ]
+        return " / ".join(p for p in parts if p)
     if field == "household":
         return _display_value(prepared, "no_kk", pos) if "no_kk" in prepared.codes else ""
     codes = prepared.codes.get(field)
@@ -133,6 +140,10 @@ def explain_pair(
     tf_source: int | None = None,
 ) -> Explanation:
     """Explain the pair of record positions ``(pos_l, pos_r)`` under ``model``."""
+    if isinstance(id_l, np.generic):
+        id_l = id_l.item()
+    if isinstance(id_r, np.generic):
+        id_r = id_r.item()
     from nikmatch.comparisons import compare
 
     left = np.array([pos_l], dtype=np.int64)

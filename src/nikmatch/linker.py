@@ -47,7 +47,7 @@ from nikmatch.errors import ModelError, SchemaError
 from nikmatch.explain import Explanation, explain_pair
 from nikmatch.model import Model, estimate_lambda, train
 from nikmatch.prepare import Prepared, prepare, prepare_link
-from nikmatch.privacy import mask_nik
+from nikmatch.privacy import mask_nik, mask_text
 from nikmatch.schema import ColumnMapping
 
 __all__ = [
@@ -223,21 +223,24 @@ class _ResultBase:
 
     def _positions(self, id_l: Any, id_r: Any) -> tuple[int, int]:
         rows = self.pairs[(self.pairs["id_l"] == id_l) & (self.pairs["id_r"] == id_r)]
-        if len(rows) == 0:
+        if len(rows) == 0 and self.prepared.source is None:
             rows = self.pairs[(self.pairs["id_l"] == id_r) & (self.pairs["id_r"] == id_l)]
         if len(rows):
             return int(rows["row_l"].iloc[0]), int(rows["row_r"].iloc[0])
         return self._locate(id_l, id_r)
 
     def _locate(self, id_l: Any, id_r: Any) -> tuple[int, int]:
-        index = self.prepared.index
-        pl = np.flatnonzero(np.asarray(index == id_l))
-        pr = np.flatnonzero(np.asarray(index == id_r))
+        index = np.asarray(self.prepared.index)
+        left_ok = right_ok = np.ones(len(index), dtype=bool)
+        if self.prepared.source is not None:  # link: id_l is a list record, id_r a register one
+            left_ok = self.prepared.source == 0
+            right_ok = self.prepared.source == 1
+        pl = np.flatnonzero((index == id_l) & left_ok)
+        pr = np.flatnonzero((index == id_r) & right_ok)
         if len(pl) != 1 or len(pr) != 1:
             raise KeyError(
-                f"cannot find exactly one record for ids {mask_nik(str(id_l))!s} / "
-                f"{mask_nik(str(id_r))!s} "
-                "(unknown or duplicate index labels)"
+                f"cannot find exactly one record for ids {mask_text(str(id_l))} / "
+                f"{mask_text(str(id_r))} (unknown or duplicate index labels)"
             )
         return int(pl[0]), int(pr[0])
 

@@ -66,6 +66,10 @@ TF_ADJUSTMENT_BOUNDS = (-12.0, 4.0)
 #: wrongly, names in another order) is rare, not impossible; without a floor one such pair
 #: would carry a weight of -20 bits.
 M_FLOOR = 1e-3
+#: Weight (in matched pairs) of the generic prior on ``m``: agreement likelier than
+#: disagreement among matches.  Negligible with thousands of training matches; it keeps EM
+#: from fitting ``m`` to a handful of pairs in a small register.
+M_PRIOR_STRENGTH = 10.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,16 @@ def _default_m(n_levels: int) -> F64:
     raw = np.array([0.0] + [4.0**k for k in range(n_levels - 1)], dtype=np.float64)
     raw[1:] /= raw[1:].sum()
     return raw
+
+
+def _prior_m(comp: Comparison) -> F64:
+    """The comparison's ``m_prior`` (normalised), else agreement-likelier default."""
+    if comp.m_prior is not None and len(comp.m_prior) == comp.n_levels:
+        raw = np.array(comp.m_prior, dtype=np.float64)
+        raw[0] = 0.0
+        raw[1:] /= raw[1:].sum()
+        return raw
+    return _default_m(comp.n_levels)
 
 
 @dataclass
@@ -424,12 +438,13 @@ def train(
         fit = fit_em(
             patterns,
             counts,
-            [_default_m(c.n_levels) for c in comps],
+            [_prior_m(c) for c in comps],
             u,
             learn=learn,
             m_floor=M_FLOOR,
             offset=offset,
             learn_u=True,
+            prior_strength=M_PRIOR_STRENGTH,
         )
         runs_info.append(
             {

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +43,21 @@ __all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "prepare", "prepare_link"]
 I32 = npt.NDArray[np.int32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+
+def _take(table: npt.ArrayLike, codes: npt.NDArray[np.integer[Any]], missing: int = -1) -> I64:
+    """``table[codes]`` where ``codes >= 0``, else ``missing`` (safe on an empty ``table``).
+
+    >>> _take(np.array([], dtype=np.int64), np.array([-1, -1])).tolist()
+    [-1, -1]
+    """
+    arr = np.asarray(table)
+    out = np.full(len(codes), missing, dtype=np.int64)
+    ok = codes >= 0
+    if ok.any():
+        out[ok] = arr[codes[ok]]
+    return out
+
 
 #: Prepared fields usable as blocking keys (when their column is present).
 KEY_FIELDS: tuple[str, ...] = (
@@ -148,14 +164,14 @@ class Prepared:
             # slip after the first letter (saleh / salhe) and stays small at a million records
             first = np.array([ord(str(v)[:1] or " ") for v in self.values["nama_key"]], np.int64)
             kc = self.codes["nama_key"]
-            out["initial"] = np.where(kc >= 0, first[np.maximum(kc, 0)], -1)
+            out["initial"] = _take(first, kc)
         if "nama_key" in self.codes:
             key_codes = self.codes["nama_key"]
             uniq = self.values["nama_key"]
             rank_of_code = np.empty(len(uniq), dtype=np.int64)
             rank_of_code[np.argsort(uniq.astype(str), kind="stable")] = np.arange(len(uniq))
             ok = (key_codes >= 0) & ~missing
-            rank = np.where(key_codes >= 0, rank_of_code[np.maximum(key_codes, 0)], 0)
+            rank = np.maximum(_take(rank_of_code, key_codes), 0)
             out["nama_key_dob"] = np.where(
                 ok, rank * (1 << 20) + (self.dob.astype(np.int64) + 300_000), -1
             )
@@ -192,9 +208,7 @@ def _name_fields(
     nc = per_record(norm_codes_u)
     codes[prefix] = nc
     values[prefix] = norm_values
-    kc_u = np.where(norm_codes_u >= 0, key_codes_n[np.maximum(norm_codes_u, 0)], -1).astype(
-        np.int32
-    )
+    kc_u = _take(key_codes_n, norm_codes_u).astype(np.int32)
     codes[f"{prefix}_key"] = per_record(kc_u)
     values[f"{prefix}_key"] = key_values
     if with_given:
@@ -208,10 +222,10 @@ def _name_fields(
         lk_codes, lk_values = factorize_folded(l_keys)
         for fname, per_norm, vals in (
             ("given", g_codes, g_values),
-            ("given_key", np.where(g_codes >= 0, gk_codes[np.maximum(g_codes, 0)], -1), gk_values),
+            ("given_key", _take(gk_codes, g_codes), gk_values),
             ("last_key", lk_codes, lk_values),
         ):
-            cu = np.where(norm_codes_u >= 0, np.asarray(per_norm)[np.maximum(norm_codes_u, 0)], -1)
+            cu = _take(np.asarray(per_norm), norm_codes_u)
             codes[fname] = per_record(cu.astype(np.int32))
             values[fname] = vals
 
@@ -357,9 +371,7 @@ def _prepare_canonical(
         )
         datepart = np.array([v[6:12] for v in nik_values], dtype=object)
         dp_codes, dp_values = factorize_folded(datepart)
-        codes["nik_date"] = np.where(nik_codes >= 0, dp_codes[np.maximum(nik_codes, 0)], -1).astype(
-            np.int32
-        )
+        codes["nik_date"] = _take(dp_codes, nik_codes).astype(np.int32)
         values["nik_date"] = dp_values
         nik_dob = (
             parse_dates(report["birth_date"])

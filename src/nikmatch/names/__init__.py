@@ -38,8 +38,8 @@ from nikmatch.names.similarity import (
     MISSING,
     NONE,
     REORDERED,
-    jaro_winkler_pairs,
     NameIndex,
+    jaro_winkler_pairs,
     name_agreement,
 )
 from nikmatch.names.spelling import modernize_spelling
@@ -57,6 +57,7 @@ __all__ = [
     "MISSING",
     "NONE",
     "REORDERED",
+    "NameIndex",
     "NameRules",
     "ParsedName",
     "default_rules",
@@ -66,7 +67,6 @@ __all__ = [
     "key_of_normalized",
     "load_tables",
     "modernize_spelling",
-    "NameIndex",
     "name_agreement",
     "name_key",
     "name_keys",

@@ -85,9 +85,7 @@ def _fold(text: str) -> str:
     return text.translate(_DROP)
 
 
-_SEPARATORS = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z")}
-)
+_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z")})
 
 
 def _pieces(text: str) -> list[tuple[str, bool, bool]]:

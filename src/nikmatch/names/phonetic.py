@@ -52,8 +52,22 @@ __all__ = ["name_key", "name_keys", "token_key", "token_keys"]
 _DOUBLE = re.compile(r"([a-z])\1+")
 _LETTERS = re.compile(r"kh|sy(?=[aeiou])|sh|^ts|dz|dh|th|bh|gh|ph|ck|[zfvqx]")
 _LETTER_MAP = {
-    "kh": "h", "sy": "s", "sh": "s", "ts": "s", "dz": "s", "dh": "d", "th": "t", "bh": "b",
-    "gh": "g", "ph": "p", "ck": "k", "z": "s", "f": "p", "v": "p", "q": "k", "x": "ks",
+    "kh": "h",
+    "sy": "s",
+    "sh": "s",
+    "ts": "s",
+    "dz": "s",
+    "dh": "d",
+    "th": "t",
+    "bh": "b",
+    "gh": "g",
+    "ph": "p",
+    "ck": "k",
+    "z": "s",
+    "f": "p",
+    "v": "p",
+    "q": "k",
+    "x": "ks",
 }
 _GLIDE = re.compile(r"(?<=i)y(?=[aeiou])|(?<=u)w(?=[aeiou])")
 _Y = re.compile(r"y(?![aeiou])|(?<=[bcdfghjklmpqrstvwxz])y")

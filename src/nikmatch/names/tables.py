@@ -41,7 +41,13 @@ def title_letters(title: str) -> str:
 
 
 _OLD_FORMS = (
-    ("kh", "ch"), ("u", "oe"), ("j", "dj"), ("c", "tj"), ("sy", "sj"), ("ny", "nj"), ("y", "j")
+    ("kh", "ch"),
+    ("u", "oe"),
+    ("j", "dj"),
+    ("c", "tj"),
+    ("sy", "sj"),
+    ("ny", "nj"),
+    ("y", "j"),
 )
 
 

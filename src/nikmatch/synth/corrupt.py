@@ -41,8 +41,21 @@ __all__ = [
     "typo",
 ]
 
-_MUHAMMAD = ("MUHAMAD", "MOHAMMAD", "MOHAMAD", "MOCH.", "MOCH", "MOH.", "MUH.", "MHD.", "M.",
-             "M", "MUCHAMMAD", "MOCHAMAD", "MUHAMMED")
+_MUHAMMAD = (
+    "MUHAMAD",
+    "MOHAMMAD",
+    "MOHAMAD",
+    "MOCH.",
+    "MOCH",
+    "MOH.",
+    "MUH.",
+    "MHD.",
+    "M.",
+    "M",
+    "MUCHAMMAD",
+    "MOCHAMAD",
+    "MUHAMMED",
+)
 _FORMS: dict[str, tuple[str, ...]] = {
     "AHMAD": ("ACHMAD", "AKHMAD", "AHMAT"),
     "SITI": ("SITTI", "ST.", "SITTIE"),
@@ -58,23 +71,114 @@ _BARE_J = re.compile(r"(?<!D)J")
 _SUN_LETTERS = ("T", "D", "R", "Z", "S", "L", "N")
 _TITLES_BEFORE_M = ("H.", "H.", "H.", "DRS.", "IR.", "DR.", "KH.", "HAJI")
 _TITLES_BEFORE_F = ("HJ.", "HJ.", "HJ.", "DRA.", "DR.", "IR.", "HAJJAH")
-_TITLES_AFTER = (", S.PD", ", S.H", ", S.E", ", S.KOM", ", A.MD", ", M.M", ", S.SOS", ", S.T",
-                 ", M.PD", ", S.KEP", ", S.AG", " S.PD", " SE", " S.PD.I", ", SH., MH")
-_SPLIT_PREFIXES = ("NUR", "SRI", "ABDUL", "ABDUR", "SITI", "DWI", "TRI", "EKA", "PUSPITA",
-                   "PERMATA", "NOVITA", "KARTIKA", "RATNA", "WULAN", "PURNAMA", "KOMALA", "SUSILA")
-_JOIN_FIRST = frozenset({"NUR", "SRI", "DWI", "TRI", "EKA", "SITI", "ABDUL", "PUTRI", "DEWI",
-                         "RATNA", "NURUL", "AYU", "ADI", "MUHAMMAD", "AHMAD"})
+_TITLES_AFTER = (
+    ", S.PD",
+    ", S.H",
+    ", S.E",
+    ", S.KOM",
+    ", A.MD",
+    ", M.M",
+    ", S.SOS",
+    ", S.T",
+    ", M.PD",
+    ", S.KEP",
+    ", S.AG",
+    " S.PD",
+    " SE",
+    " S.PD.I",
+    ", SH., MH",
+)
+_SPLIT_PREFIXES = (
+    "NUR",
+    "SRI",
+    "ABDUL",
+    "ABDUR",
+    "SITI",
+    "DWI",
+    "TRI",
+    "EKA",
+    "PUSPITA",
+    "PERMATA",
+    "NOVITA",
+    "KARTIKA",
+    "RATNA",
+    "WULAN",
+    "PURNAMA",
+    "KOMALA",
+    "SUSILA",
+)
+_JOIN_FIRST = frozenset(
+    {
+        "NUR",
+        "SRI",
+        "DWI",
+        "TRI",
+        "EKA",
+        "SITI",
+        "ABDUL",
+        "PUTRI",
+        "DEWI",
+        "RATNA",
+        "NURUL",
+        "AYU",
+        "ADI",
+        "MUHAMMAD",
+        "AHMAD",
+    }
+)
 _SPELLING: tuple[tuple[str, str], ...] = (
-    ("KY", "KI"), ("KI", "KY"), ("DY", "DI"), ("FI", "PI"), ("F", "P"), ("DH", "D"),
-    ("TH", "T"), ("KH", "K"), ("AI", "AE"), ("Z", "J"), ("Q", "K"), ("SY", "S"), ("IA", "YA"),
-    ("OE", "U"), ("MM", "M"), ("NN", "N"), ("TT", "T"), ("UA", "WA"), ("EI", "E"), ("IE", "I"),
-    ("I", "Y"), ("PH", "F"), ("CH", "KH"), ("AU", "O"),
+    ("KY", "KI"),
+    ("KI", "KY"),
+    ("DY", "DI"),
+    ("FI", "PI"),
+    ("F", "P"),
+    ("DH", "D"),
+    ("TH", "T"),
+    ("KH", "K"),
+    ("AI", "AE"),
+    ("Z", "J"),
+    ("Q", "K"),
+    ("SY", "S"),
+    ("IA", "YA"),
+    ("OE", "U"),
+    ("MM", "M"),
+    ("NN", "N"),
+    ("TT", "T"),
+    ("UA", "WA"),
+    ("EI", "E"),
+    ("IE", "I"),
+    ("I", "Y"),
+    ("PH", "F"),
+    ("CH", "KH"),
+    ("AU", "O"),
 )
 _KEYBOARD = {
-    "A": "QSZ", "B": "VNG", "C": "XVD", "D": "SFE", "E": "WRD", "F": "DGR", "G": "FHT",
-    "H": "GJY", "I": "UOK", "J": "HKU", "K": "JLI", "L": "KO", "M": "NJ", "N": "BMH",
-    "O": "IPL", "P": "OL", "Q": "WA", "R": "ETF", "S": "ADW", "T": "RYG", "U": "YIJ",
-    "V": "CBF", "W": "QES", "X": "ZCS", "Y": "TUH", "Z": "XAS",
+    "A": "QSZ",
+    "B": "VNG",
+    "C": "XVD",
+    "D": "SFE",
+    "E": "WRD",
+    "F": "DGR",
+    "G": "FHT",
+    "H": "GJY",
+    "I": "UOK",
+    "J": "HKU",
+    "K": "JLI",
+    "L": "KO",
+    "M": "NJ",
+    "N": "BMH",
+    "O": "IPL",
+    "P": "OL",
+    "Q": "WA",
+    "R": "ETF",
+    "S": "ADW",
+    "T": "RYG",
+    "U": "YIJ",
+    "V": "CBF",
+    "W": "QES",
+    "X": "ZCS",
+    "Y": "TUH",
+    "Z": "XAS",
 }
 
 
@@ -102,8 +206,7 @@ def islamic_form(name: str, rng: np.random.Generator) -> str:
     'BUDI SANTOSO'
     """
     words = name.split(" ")
-    spots = [i for i, w in enumerate(words)
-             if w in ("MUHAMMAD", "ABDUL") or w in _FORMS]
+    spots = [i for i, w in enumerate(words) if w in ("MUHAMMAD", "ABDUL") or w in _FORMS]
     if not spots:
         return name
     i = spots[int(rng.integers(0, len(spots)))]
@@ -114,9 +217,9 @@ def islamic_form(name: str, rng: np.random.Generator) -> str:
         nxt = words[i + 1]
         choice = int(rng.integers(0, 4))
         if choice == 0 and nxt[:1] in _SUN_LETTERS:
-            words[i: i + 2] = [f"ABDU{nxt[0]}{nxt}"]
+            words[i : i + 2] = [f"ABDU{nxt[0]}{nxt}"]
         elif choice <= 1:
-            words[i: i + 2] = [f"ABDUL{nxt}"]
+            words[i : i + 2] = [f"ABDUL{nxt}"]
         else:
             words[i] = ("ABD.", "ABDOEL")[choice - 2]
     elif word == "ABDUL":
@@ -166,18 +269,20 @@ def join_or_split(name: str, rng: np.random.Generator) -> str:
     words = name.split(" ")
     joins = [i for i in range(len(words) - 1) if words[i] in _JOIN_FIRST]
     splits = [
-        (i, len(p)) for i, w in enumerate(words) for p in _SPLIT_PREFIXES
+        (i, len(p))
+        for i, w in enumerate(words)
+        for p in _SPLIT_PREFIXES
         if w.startswith(p) and len(w) >= len(p) + 3
     ]
     if joins and (not splits or rng.random() < 0.5):
         i = joins[int(rng.integers(0, len(joins)))]
-        words[i: i + 2] = [words[i] + words[i + 1]]
+        words[i : i + 2] = [words[i] + words[i + 1]]
     elif splits:
         i, cut = splits[int(rng.integers(0, len(splits)))]
-        words[i: i + 1] = [words[i][:cut], words[i][cut:]]
+        words[i : i + 1] = [words[i][:cut], words[i][cut:]]
     elif len(words) >= 2:
         i = int(rng.integers(0, len(words) - 1))
-        words[i: i + 2] = [words[i] + words[i + 1]]
+        words[i : i + 2] = [words[i] + words[i + 1]]
     return " ".join(words)
 
 
@@ -220,7 +325,7 @@ def spelling_variant(name: str, rng: np.random.Generator) -> str:
     a, b = hits[int(rng.integers(0, len(hits)))]
     starts = [i for i in range(len(name)) if name.startswith(a, i)]
     at = starts[int(rng.integers(0, len(starts)))]
-    return name[:at] + b + name[at + len(a):]
+    return name[:at] + b + name[at + len(a) :]
 
 
 def typo(text: str, rng: np.random.Generator) -> str:
@@ -237,15 +342,15 @@ def typo(text: str, rng: np.random.Generator) -> str:
     kind = int(rng.integers(0, 4))
     if kind == 0:
         near = _KEYBOARD.get(text[i], "AEIOU")
-        return text[:i] + near[int(rng.integers(0, len(near)))] + text[i + 1:]
+        return text[:i] + near[int(rng.integers(0, len(near)))] + text[i + 1 :]
     if kind == 1:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     if kind == 2:
         return text[:i] + text[i] + text[i:]
     j = i - 1
     if not text[j].isalpha():
-        return text[:i] + text[i + 1:]
-    return text[:j] + text[i] + text[j] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
+    return text[:j] + text[i] + text[j] + text[i + 1 :]
 
 
 @dataclass(frozen=True)
@@ -275,8 +380,17 @@ class NameNoise:
         return NameNoise(**{f.name: min(1.0, getattr(self, f.name) * factor) for f in fields(self)})
 
 
-_NAME_STEPS = ("islamic_form", "old_spelling", "join_split", "drop_word", "word_order", "initials",
-               "spelling", "typo", "title")
+_NAME_STEPS = (
+    "islamic_form",
+    "old_spelling",
+    "join_split",
+    "drop_word",
+    "word_order",
+    "initials",
+    "spelling",
+    "typo",
+    "title",
+)
 
 
 def _name_step(kind: str, name: str, female: bool, rng: np.random.Generator) -> str:
@@ -346,9 +460,14 @@ def corrupt_names(
     return new, kinds
 
 
-def mistype_date(day: dt.date, rng: np.random.Generator, kind: str | None = None, *,
-                 earliest: dt.date = dt.date(1900, 1, 1),
-                 latest: dt.date = dt.date(2199, 12, 31)) -> dt.date:
+def mistype_date(
+    day: dt.date,
+    rng: np.random.Generator,
+    kind: str | None = None,
+    *,
+    earliest: dt.date = dt.date(1900, 1, 1),
+    latest: dt.date = dt.date(2199, 12, 31),
+) -> dt.date:
     """A plausible mistyping of a date: day/month swap, a one-digit slip, or a default date.
 
     ``kind`` is ``"swap"``, ``"digit"``, ``"default"`` or ``None`` (digit slips, and swaps when
@@ -378,7 +497,7 @@ def mistype_date(day: dt.date, rng: np.random.Generator, kind: str | None = None
         digit = str(int(rng.integers(0, 10)))
         if digit == text[pos]:
             continue
-        slip = text[:pos] + digit + text[pos + 1:]
+        slip = text[:pos] + digit + text[pos + 1 :]
         try:
             new = dt.date(int(slip[4:]), int(slip[2:4]), int(slip[:2]))
         except ValueError:

@@ -28,26 +28,121 @@ __all__ = ["STREETS", "Geography", "place_name"]
 
 #: Regencies/cities outside the province that send migrants (Java and Sumatra), by weight.
 _FAR_ORIGINS: tuple[tuple[str, float], ...] = (
-    ("3171", 3), ("3172", 2), ("3173", 2), ("3174", 2), ("3175", 3), ("3201", 2), ("3273", 2),
-    ("3204", 1), ("3374", 2), ("3372", 1), ("3578", 2), ("3471", 1), ("3301", 1), ("3302", 1),
-    ("3603", 2), ("3671", 1), ("1671", 3), ("1275", 2), ("1371", 1), ("1571", 1), ("1771", 1),
-    ("5171", 1), ("7371", 1), ("3309", 1), ("3313", 1),
+    ("3171", 3),
+    ("3172", 2),
+    ("3173", 2),
+    ("3174", 2),
+    ("3175", 3),
+    ("3201", 2),
+    ("3273", 2),
+    ("3204", 1),
+    ("3374", 2),
+    ("3372", 1),
+    ("3578", 2),
+    ("3471", 1),
+    ("3301", 1),
+    ("3302", 1),
+    ("3603", 2),
+    ("3671", 1),
+    ("1671", 3),
+    ("1275", 2),
+    ("1371", 1),
+    ("1571", 1),
+    ("1771", 1),
+    ("5171", 1),
+    ("7371", 1),
+    ("3309", 1),
+    ("3313", 1),
 )
 
 #: Street names (neutral words: plants, birds, places); addresses are JL./GG. + one of these.
 STREETS: tuple[str, ...] = (
-    "MAWAR", "MELATI", "KENANGA", "ANGGREK", "CEMPAKA", "FLAMBOYAN", "DAHLIA", "TERATAI",
-    "SAWO", "MANGGA", "DURIAN", "RAMBUTAN", "NANGKA", "KELAPA", "PISANG", "JERUK", "SALAK",
-    "CENDANA", "MERANTI", "BERINGIN", "BAMBU", "PINANG", "RASAMALA", "CEMARA", "KAMBOJA",
-    "MERPATI", "KUTILANG", "CENDRAWASIH", "RAJAWALI", "KASUARI", "NURI", "PELITA", "SEJAHTERA",
-    "MAKMUR", "SENTOSA", "BAHAGIA", "HARAPAN", "KARYA", "BHAKTI", "PERINTIS", "PEMUDA",
-    "MASJID", "MUSHOLA", "PASAR", "PELABUHAN", "STASIUN", "LAPANGAN", "SEKOLAH", "KAMPUNG BARU",
-    "WAY HALIM", "WAY KANDIS", "WAY SEKAMPUNG", "WAY TULANG BAWANG", "WAY SEMANGKA", "RAYA",
-    "BUKIT", "GUNUNG", "KALI", "TELUK", "PANTAI", "NELAYAN", "TANI", "SETIA", "ABADI", "DAMAI",
-    "MERDEKA", "SAWAH", "KEBUN", "TAMAN", "SEROJA", "TANJUNG", "PULAU", "SUMBER", "MAJU",
+    "MAWAR",
+    "MELATI",
+    "KENANGA",
+    "ANGGREK",
+    "CEMPAKA",
+    "FLAMBOYAN",
+    "DAHLIA",
+    "TERATAI",
+    "SAWO",
+    "MANGGA",
+    "DURIAN",
+    "RAMBUTAN",
+    "NANGKA",
+    "KELAPA",
+    "PISANG",
+    "JERUK",
+    "SALAK",
+    "CENDANA",
+    "MERANTI",
+    "BERINGIN",
+    "BAMBU",
+    "PINANG",
+    "RASAMALA",
+    "CEMARA",
+    "KAMBOJA",
+    "MERPATI",
+    "KUTILANG",
+    "CENDRAWASIH",
+    "RAJAWALI",
+    "KASUARI",
+    "NURI",
+    "PELITA",
+    "SEJAHTERA",
+    "MAKMUR",
+    "SENTOSA",
+    "BAHAGIA",
+    "HARAPAN",
+    "KARYA",
+    "BHAKTI",
+    "PERINTIS",
+    "PEMUDA",
+    "MASJID",
+    "MUSHOLA",
+    "PASAR",
+    "PELABUHAN",
+    "STASIUN",
+    "LAPANGAN",
+    "SEKOLAH",
+    "KAMPUNG BARU",
+    "WAY HALIM",
+    "WAY KANDIS",
+    "WAY SEKAMPUNG",
+    "WAY TULANG BAWANG",
+    "WAY SEMANGKA",
+    "RAYA",
+    "BUKIT",
+    "GUNUNG",
+    "KALI",
+    "TELUK",
+    "PANTAI",
+    "NELAYAN",
+    "TANI",
+    "SETIA",
+    "ABADI",
+    "DAMAI",
+    "MERDEKA",
+    "SAWAH",
+    "KEBUN",
+    "TAMAN",
+    "SEROJA",
+    "TANJUNG",
+    "PULAU",
+    "SUMBER",
+    "MAJU",
 )
 _ESTATES: tuple[str, ...] = (
-    "GRIYA", "BUMI", "TAMAN", "VILLA", "PERMATA", "CITRA", "PURI", "GRAHA", "KORPRI", "BTN",
+    "GRIYA",
+    "BUMI",
+    "TAMAN",
+    "VILLA",
+    "PERMATA",
+    "CITRA",
+    "PURI",
+    "GRAHA",
+    "KORPRI",
+    "BTN",
 )
 
 
@@ -62,7 +157,7 @@ def place_name(region_name: str) -> str:
     text = region_name.upper()
     for prefix in ("KOTA ADMINISTRASI ", "KABUPATEN ADMINISTRASI ", "KABUPATEN ", "KOTA "):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     if text.startswith("JAKARTA "):
         return "JAKARTA"
@@ -94,8 +189,9 @@ class Geography:
     origin_weights: npt.NDArray[np.float64]
 
     @classmethod
-    def build(cls, region: str, rng: np.random.Generator, regions: Regions | None = None
-              ) -> Geography:
+    def build(
+        cls, region: str, rng: np.random.Generator, regions: Regions | None = None
+    ) -> Geography:
         """Read the regency ``region`` from the region table and draw seeded weights.
 
         Raises :class:`~nikmatch.errors.SchemaError` when ``region`` is not a regency with
@@ -157,8 +253,9 @@ class Geography:
         """
         return rng.choice(len(self.districts), size=n, p=self.district_weights)
 
-    def draw_villages(self, rng: np.random.Generator, district: npt.NDArray[np.int64]
-                      ) -> npt.NDArray[np.object_]:
+    def draw_villages(
+        self, rng: np.random.Generator, district: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.object_]:
         """A kelurahan name for each district position, drawn with the village weights.
 
         >>> geo = Geography.build("1871", np.random.default_rng(0))
@@ -183,7 +280,8 @@ class Geography:
         """
         kind = rng.choice(4, size=n, p=[0.5, 0.3, 0.12, 0.08])
         street = np.asarray(STREETS, dtype=object)[
-            rng.choice(len(STREETS), size=n, p=zipf_weights(len(STREETS), 0.6))]
+            rng.choice(len(STREETS), size=n, p=zipf_weights(len(STREETS), 0.6))
+        ]
         number = rng.integers(1, 160, size=n)
         estate = np.asarray(_ESTATES, dtype=object)[rng.integers(0, len(_ESTATES), size=n)]
         block = np.asarray(list("ABCDEFGH"), dtype=object)[rng.integers(0, 8, size=n)]

@@ -46,24 +46,36 @@ Columns = dict[str, npt.NDArray[Any]]
 
 #: Household types and their shares (see the module docstring).
 HOUSEHOLD_TYPES: tuple[tuple[str, float], ...] = (
-    ("couple_kids", 0.56), ("extended", 0.10), ("couple", 0.08), ("single_parent", 0.09),
-    ("single", 0.10), ("elderly_couple", 0.07),
+    ("couple_kids", 0.56),
+    ("extended", 0.10),
+    ("couple", 0.08),
+    ("single_parent", 0.09),
+    ("single", 0.10),
+    ("elderly_couple", 0.07),
 )
 #: Role codes of household members.
 ROLES: tuple[str, ...] = ("head", "spouse", "child", "parent")
 _HEAD, _SPOUSE, _CHILD, _PARENT = range(4)
 _CHILD_COUNTS = np.array([0.27, 0.36, 0.2, 0.1, 0.045, 0.025])
 _OCCUPATIONS_ADULT = (
-    ("WIRASWASTA", 0.26), ("KARYAWAN SWASTA", 0.22), ("BURUH HARIAN LEPAS", 0.11),
-    ("PEDAGANG", 0.1), ("PEGAWAI NEGERI SIPIL (PNS)", 0.06), ("PETANI/PEKEBUN", 0.04),
-    ("NELAYAN/PERIKANAN", 0.02), ("GURU", 0.03), ("SOPIR", 0.03), ("KARYAWAN HONORER", 0.04),
+    ("WIRASWASTA", 0.26),
+    ("KARYAWAN SWASTA", 0.22),
+    ("BURUH HARIAN LEPAS", 0.11),
+    ("PEDAGANG", 0.1),
+    ("PEGAWAI NEGERI SIPIL (PNS)", 0.06),
+    ("PETANI/PEKEBUN", 0.04),
+    ("NELAYAN/PERIKANAN", 0.02),
+    ("GURU", 0.03),
+    ("SOPIR", 0.03),
+    ("KARYAWAN HONORER", 0.04),
     ("BELUM/TIDAK BEKERJA", 0.09),
 )
 _OLD_PLACE_NAMES = {"1871": ("TANJUNG KARANG", "TELUK BETUNG", "TANJUNGKARANG")}
 
 
-def _beta_ages(rng: np.random.Generator, n: int, low: int, span: int, a: float, b: float
-               ) -> npt.NDArray[np.int64]:
+def _beta_ages(
+    rng: np.random.Generator, n: int, low: int, span: int, a: float, b: float
+) -> npt.NDArray[np.int64]:
     return (low + np.floor(span * rng.beta(a, b, size=n))).astype(np.int64)
 
 
@@ -81,8 +93,9 @@ def _households(rng: np.random.Generator, n: int) -> Columns:
     return {"kind": kind, "n_kids": n_kids, "spouse": spouse, "parent": parent}
 
 
-def birth_dates(rng: np.random.Generator, age: npt.NDArray[np.int64], reference: dt.date
-                ) -> npt.NDArray[np.datetime64]:
+def birth_dates(
+    rng: np.random.Generator, age: npt.NDArray[np.int64], reference: dt.date
+) -> npt.NDArray[np.datetime64]:
     """Birth dates for ages in whole years at ``reference``, with the unknown-date defaults.
 
     A share of people (25% of those born before 1950, falling to 0.5% after 2004) have the
@@ -97,8 +110,9 @@ def birth_dates(rng: np.random.Generator, age: npt.NDArray[np.int64], reference:
     offset = np.maximum(np.floor((age + rng.random(age.size)) * 365.2425).astype(np.int64), 1)
     days = ref - offset.astype("timedelta64[D]")
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
-    share = np.select([year < 1950, year < 1970, year < 1990, year < 2004],
-                      [0.25, 0.12, 0.04, 0.015], 0.005)
+    share = np.select(
+        [year < 1950, year < 1970, year < 1990, year < 2004], [0.25, 0.12, 0.04, 0.015], 0.005
+    )
     u = rng.random(age.size)
     default = u < share
     which = rng.random(age.size)
@@ -108,8 +122,9 @@ def birth_dates(rng: np.random.Generator, age: npt.NDArray[np.int64], reference:
         np.select([which < 0.45, which < 0.8, which < 0.95], [1231, 701, 101], 15),
         np.select([which < 0.6, which < 0.85, which < 0.97], [701, 101, 1231], 15),
     )
-    month = np.where(month_day == 15, days.astype("datetime64[M]").astype(np.int64) % 12 + 1,
-                     month_day // 100)
+    month = np.where(
+        month_day == 15, days.astype("datetime64[M]").astype(np.int64) % 12 + 1, month_day // 100
+    )
     day = np.where(month_day == 15, 15, month_day % 100)
     fixed = (
         (year - 1970).astype("datetime64[Y]").astype("datetime64[M]")
@@ -120,8 +135,9 @@ def birth_dates(rng: np.random.Generator, age: npt.NDArray[np.int64], reference:
     return result
 
 
-def kk_issue_dates(rng: np.random.Generator, earliest: npt.NDArray[np.datetime64],
-                   reference: dt.date) -> npt.NDArray[np.datetime64]:
+def kk_issue_dates(
+    rng: np.random.Generator, earliest: npt.NDArray[np.datetime64], reference: dt.date
+) -> npt.NDArray[np.datetime64]:
     """A KK issue date per household: after 2005-01-01 and the youngest member's birth.
 
     >>> e = np.array(["2010-05-01", "1990-01-01"], dtype="datetime64[D]")
@@ -137,16 +153,20 @@ def kk_issue_dates(rng: np.random.Generator, earliest: npt.NDArray[np.datetime64
     return result
 
 
-def _occupations(rng: np.random.Generator, age: npt.NDArray[np.int64],
-                 female: npt.NDArray[np.bool_], role: npt.NDArray[np.int64]
-                 ) -> npt.NDArray[np.object_]:
+def _occupations(
+    rng: np.random.Generator,
+    age: npt.NDArray[np.int64],
+    female: npt.NDArray[np.bool_],
+    role: npt.NDArray[np.int64],
+) -> npt.NDArray[np.object_]:
     n = age.size
     labels = np.asarray([o for o, _ in _OCCUPATIONS_ADULT], dtype=object)
     weights = np.array([w for _, w in _OCCUPATIONS_ADULT])
     out = labels[rng.choice(labels.size, size=n, p=weights / weights.sum())]
     u = rng.random(n)
-    out = np.where(female & (role != _CHILD) & (age >= 20) & (u < 0.5),
-                   "MENGURUS RUMAH TANGGA", out)
+    out = np.where(
+        female & (role != _CHILD) & (age >= 20) & (u < 0.5), "MENGURUS RUMAH TANGGA", out
+    )
     out = np.where((age >= 58) & (u < 0.3), "PENSIUNAN", out)
     out = np.where((age >= 5) & (age < 18), "PELAJAR/MAHASISWA", out)
     out = np.where((age >= 18) & (age < 23) & (u < 0.5), "PELAJAR/MAHASISWA", out)
@@ -185,13 +205,23 @@ def build_people(
     kind = hh["kind"]
     head_age = np.select(
         [kind == "single", kind == "single_parent", kind == "elderly_couple", kind == "couple"],
-        [_beta_ages(rng, n_hh, 18, 73, 1.3, 1.8), _beta_ages(rng, n_hh, 24, 50, 2.0, 2.4),
-         _beta_ages(rng, n_hh, 58, 33, 1.4, 2.2), _beta_ages(rng, n_hh, 21, 30, 1.2, 2.5)],
+        [
+            _beta_ages(rng, n_hh, 18, 73, 1.3, 1.8),
+            _beta_ages(rng, n_hh, 24, 50, 2.0, 2.4),
+            _beta_ages(rng, n_hh, 58, 33, 1.4, 2.2),
+            _beta_ages(rng, n_hh, 21, 30, 1.2, 2.5),
+        ],
         _beta_ages(rng, n_hh, 22, 58, 2.3, 3.2),
     )
-    head_female = np.where(kind == "single_parent", True,
-                           np.where(kind == "single", rng.random(n_hh) < np.where(
-                               head_age >= 60, 0.65, 0.45), rng.random(n_hh) < 0.03))
+    head_female = np.where(
+        kind == "single_parent",
+        True,
+        np.where(
+            kind == "single",
+            rng.random(n_hh) < np.where(head_age >= 60, 0.65, 0.45),
+            rng.random(n_hh) < 0.03,
+        ),
+    )
     spouse_age = np.clip(head_age - np.round(rng.normal(4, 4, n_hh)).astype(np.int64), 17, 90)
     mother_age = np.where(head_female, head_age, spouse_age)
     parent_age = head_age + rng.integers(20, 34, size=n_hh)
@@ -200,8 +230,14 @@ def build_people(
     n_hh = int(np.searchsorted(np.cumsum(size), n)) + 1  # households needed to reach n people
     hh = {key: value[:n_hh] for key, value in hh.items()}
     kind, head_age, head_female, spouse_age, parent_age, parent_ok, size = (
-        kind[:n_hh], head_age[:n_hh], head_female[:n_hh], spouse_age[:n_hh],
-        parent_age[:n_hh], parent_ok[:n_hh], size[:n_hh])
+        kind[:n_hh],
+        head_age[:n_hh],
+        head_female[:n_hh],
+        spouse_age[:n_hh],
+        parent_age[:n_hh],
+        parent_ok[:n_hh],
+        size[:n_hh],
+    )
     mother_age = mother_age[:n_hh]
 
     # ---------------------------------------------------------------- members
@@ -219,9 +255,11 @@ def build_people(
     m_age = mother_age[household]
     at_birth = 19 + rng.random(total) * (np.minimum(42, m_age) - 19).clip(0)
     child_age = np.clip(m_age - np.floor(at_birth).astype(np.int64), 0, None)
-    age = np.select([role == _HEAD, role == _SPOUSE, role == _PARENT],
-                    [head_age[household], spouse_age[household], parent_age[household]],
-                    child_age)
+    age = np.select(
+        [role == _HEAD, role == _SPOUSE, role == _PARENT],
+        [head_age[household], spouse_age[household], parent_age[household]],
+        child_age,
+    )
     # children listed eldest first (child rows are contiguous within a household)
     kids = np.flatnonzero(role == _CHILD)
     age[kids] = age[kids][np.lexsort((-age[kids], household[kids]))]
@@ -234,14 +272,20 @@ def build_people(
     # cut to exactly n people (the last household may lose members)
     keep = np.arange(total) < n
     household, role, age, female, child_rank = (
-        household[keep], role[keep], age[keep], female[keep], child_rank[keep])
+        household[keep],
+        role[keep],
+        age[keep],
+        female[keep],
+        child_rank[keep],
+    )
     total = n
 
     # ---------------------------------------------------------------- twins, dates
     birth = birth_dates(rng, age, reference)
     prev_child = np.zeros(total, dtype=bool)
-    prev_child[1:] = (role[1:] == _CHILD) & (role[:-1] == _CHILD) & (
-        household[1:] == household[:-1])
+    prev_child[1:] = (
+        (role[1:] == _CHILD) & (role[:-1] == _CHILD) & (household[1:] == household[:-1])
+    )
     twin = prev_child & (rng.random(total) < twin_rate * 2)
     twin_group = np.full(total, -1, dtype=np.int64)
     for row in np.flatnonzero(twin):  # about 1% of children
@@ -258,8 +302,9 @@ def build_people(
     hh_trad = rng.choice(len(trad_names), size=n_hh, p=shares / shares.sum())
     tradition = hh_trad[household]
     mixed = (role == _SPOUSE) & (rng.random(total) < 0.1)
-    tradition = np.where(mixed, rng.choice(len(trad_names), size=total, p=shares / shares.sum()),
-                         tradition)
+    tradition = np.where(
+        mixed, rng.choice(len(trad_names), size=total, p=shares / shares.sum()), tradition
+    )
     surname = np.full(total, "", dtype=object)
     hh_surname = np.full(n_hh, "", dtype=object)
     for t, tname in enumerate(trad_names):
@@ -273,20 +318,30 @@ def build_people(
             own[same] = draw_surnames(rng, tr, int(same.sum()))  # marga exogamy (mostly)
             surname[rows] = own
     takes_family = (role == _HEAD) | (role == _CHILD) | ((role == _PARENT) & ~female)
-    surname = np.where(takes_family & (tradition == hh_trad[household]),
-                       hh_surname[household], surname)
+    surname = np.where(
+        takes_family & (tradition == hh_trad[household]), hh_surname[household], surname
+    )
     order_word = np.where(role == _CHILD, child_rank, rng.integers(0, 4, size=total))
     name = np.empty(total, dtype=object)
     for t, tname in enumerate(trad_names):
         rows = np.flatnonzero(tradition == t)
         if rows.size:
-            name[rows] = draw_names(rng, TRADITIONS[tname], female[rows], year[rows],
-                                    surname=surname[rows], birth_order=order_word[rows])
+            name[rows] = draw_names(
+                rng,
+                TRADITIONS[tname],
+                female[rows],
+                year[rows],
+                surname=surname[rows],
+                birth_order=order_word[rows],
+            )
     for row in np.flatnonzero(twin):
         tr = TRADITIONS[trad_names[tradition[row]]]
         base = str(name[row - 1])
-        name[row] = sibling_variant(rng, base, tr, bool(female[row])) \
-            if female[row] == female[row - 1] else name[row]
+        name[row] = (
+            sibling_variant(rng, base, tr, bool(female[row]))
+            if female[row] == female[row - 1]
+            else name[row]
+        )
 
     # father and son with the same name: the eldest son of a male head
     father_son_group = np.full(total, -1, dtype=np.int64)
@@ -295,8 +350,11 @@ def build_people(
     _, first_idx = np.unique(household[sons], return_index=True)
     son_rows = sons[first_idx]
     heads = head_row[son_rows]
-    valid = (~female[heads]) & (age[heads] - age[son_rows] >= 18) & (
-        rng.random(son_rows.size) < father_son_rate)
+    valid = (
+        (~female[heads])
+        & (age[heads] - age[son_rows] >= 18)
+        & (rng.random(son_rows.size) < father_son_rate)
+    )
     for s, h in zip(son_rows[valid], heads[valid], strict=True):
         name[s] = name[h]
         father_son_group[s] = h
@@ -312,8 +370,9 @@ def build_people(
     p_rows = np.flatnonzero(role == _PARENT)
     parent_row[household[p_rows]] = p_rows
     head_parent = np.where(role == _HEAD, parent_row[household], -1)
-    mother_row = np.where((head_parent >= 0) & female[np.maximum(head_parent, 0)], head_parent,
-                          mother_row)
+    mother_row = np.where(
+        (head_parent >= 0) & female[np.maximum(head_parent, 0)], head_parent, mother_row
+    )
     mother_name = np.empty(total, dtype=object)
     known = mother_row >= 0
     mother_name[known] = name[mother_row[known]]
@@ -322,10 +381,15 @@ def build_people(
         rows = unknown[tradition[unknown] == t]
         if rows.size:
             mother_name[rows] = draw_names(
-                rng, TRADITIONS[tname], np.ones(rows.size, dtype=bool), year[rows] - 27,
-                surname=draw_surnames(rng, TRADITIONS[tname], rows.size))
-    father_row = np.where((head_parent >= 0) & ~female[np.maximum(head_parent, 0)],
-                          head_parent, father_row)
+                rng,
+                TRADITIONS[tname],
+                np.ones(rows.size, dtype=bool),
+                year[rows] - 27,
+                surname=draw_surnames(rng, TRADITIONS[tname], rows.size),
+            )
+    father_row = np.where(
+        (head_parent >= 0) & ~female[np.maximum(head_parent, 0)], head_parent, father_row
+    )
     father_name = np.empty(total, dtype=object)
     known = father_row >= 0
     father_name[known] = name[father_row[known]]
@@ -334,8 +398,12 @@ def build_people(
         rows = unknown[tradition[unknown] == t]
         if rows.size:
             father_name[rows] = draw_names(
-                rng, TRADITIONS[tname], np.zeros(rows.size, dtype=bool), year[rows] - 30,
-                surname=np.where(takes_family[rows], surname[rows], ""))
+                rng,
+                TRADITIONS[tname],
+                np.zeros(rows.size, dtype=bool),
+                year[rows] - 30,
+                surname=np.where(takes_family[rows], surname[rows], ""),
+            )
 
     # ---------------------------------------------------------------- where
     hh_district = geo.draw_districts(rng, n_hh)
@@ -368,11 +436,13 @@ def build_people(
     if old_names:
         old = (year < 1983) & (rng.random(total) < 0.6)
         own_place[old] = np.asarray(old_names, dtype=object)[
-            rng.integers(0, len(old_names), size=int(old.sum()))]
+            rng.integers(0, len(old_names), size=int(old.sum()))
+        ]
     born_away = ~migrant & (rng.random(total) < 0.08)
     away_place = origin_places[rng.choice(origin_places.size, size=total, p=geo.origin_weights)]
-    place = np.where(migrant, origin_places[hh_origin[household]],
-                     np.where(born_away, away_place, own_place))
+    place = np.where(
+        migrant, origin_places[hh_origin[household]], np.where(born_away, away_place, own_place)
+    )
     place[twins] = place[twin_group[twins]]
 
     # ---------------------------------------------------------------- KK issue date

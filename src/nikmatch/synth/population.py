@@ -46,30 +46,61 @@ __all__ = [
 
 #: Register columns, in order (DESIGN §3).
 CANONICAL_COLUMNS: tuple[str, ...] = (
-    "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "nama_ibu",
-    "alamat", "rt", "rw", "kelurahan", "kecamatan",
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "nama_ibu",
+    "alamat",
+    "rt",
+    "rw",
+    "kelurahan",
+    "kecamatan",
 )
 #: Optional columns added by ``extra_columns=True``.
 EXTRA_COLUMNS: tuple[str, ...] = ("agama", "pekerjaan", "nama_ayah")
 #: Ways an extra record of a resident came about (``truth["scenario"]``; first records are
 #: ``"original"``).
-SCENARIOS: tuple[str, ...] = ("moved_kecamatan", "moved_regency", "same_kecamatan",
-                              "mistyped_date")
+SCENARIOS: tuple[str, ...] = ("moved_kecamatan", "moved_regency", "same_kecamatan", "mistyped_date")
 #: The ``kind`` values of :func:`hard_negative_pairs`, with the truth column of each.
-HARD_NEGATIVE_KINDS: Mapping[str, str] = MappingProxyType({
-    "twins": "twin_group", "father_son": "father_son_group", "common_name": "common_name_group",
-})
+HARD_NEGATIVE_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "twins": "twin_group",
+        "father_son": "father_son_group",
+        "common_name": "common_name_group",
+    }
+)
 
-_COMMON_MALE = ("MUHAMMAD RIZKI", "BUDI SANTOSO", "AHMAD FAUZI", "MUHAMMAD FAUZI",
-                "AGUS SETIAWAN", "SLAMET")
-_COMMON_FEMALE = ("SITI AMINAH", "SRI WAHYUNI", "NUR HAYATI", "SITI HALIMAH", "SRI LESTARI",
-                  "SUMARNI")
+_COMMON_MALE = (
+    "MUHAMMAD RIZKI",
+    "BUDI SANTOSO",
+    "AHMAD FAUZI",
+    "MUHAMMAD FAUZI",
+    "AGUS SETIAWAN",
+    "SLAMET",
+)
+_COMMON_FEMALE = (
+    "SITI AMINAH",
+    "SRI WAHYUNI",
+    "NUR HAYATI",
+    "SITI HALIMAH",
+    "SRI LESTARI",
+    "SUMARNI",
+)
 _DEFAULT_MONTH_DAYS = (101, 701, 1231)
 
 
 def _default_scenarios() -> Mapping[str, float]:
-    return MappingProxyType({"moved_kecamatan": 0.35, "moved_regency": 0.2,
-                             "same_kecamatan": 0.3, "mistyped_date": 0.15})
+    return MappingProxyType(
+        {
+            "moved_kecamatan": 0.35,
+            "moved_regency": 0.2,
+            "same_kecamatan": 0.3,
+            "mistyped_date": 0.15,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -115,21 +146,41 @@ class SynthConfig:
         """
         for name in self.scenario_weights:
             if name not in SCENARIOS:
-                raise ValueError(f"unknown scenario {name!r}; expected some of "
-                                 f"{', '.join(SCENARIOS)}")
+                raise ValueError(
+                    f"unknown scenario {name!r}; expected some of {', '.join(SCENARIOS)}"
+                )
         if sum(self.scenario_weights.values()) <= 0 or min(self.scenario_weights.values()) < 0:
             raise ValueError("scenario_weights must be non-negative and not all zero")
-        for name in ("triple_share", "original_noise", "date_swap", "date_digit",
-                     "date_default", "mother_missing", "nik_without_40", "place_variant",
-                     "twin_rate", "father_son_rate", "common_name_pairs", "migrant_share"):
+        for name in (
+            "triple_share",
+            "original_noise",
+            "date_swap",
+            "date_digit",
+            "date_default",
+            "mother_missing",
+            "nik_without_40",
+            "place_variant",
+            "twin_rate",
+            "father_son_rate",
+            "common_name_pairs",
+            "migrant_share",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {value!r}")
 
 
-_ORIGINAL_NOISE = NameNoise(islamic_form=0.3, old_spelling=0.3, title=0.3, initials=0.1,
-                            join_split=0.1, spelling=0.2, typo=0.2, drop_word=0.0,
-                            word_order=0.0)
+_ORIGINAL_NOISE = NameNoise(
+    islamic_form=0.3,
+    old_spelling=0.3,
+    title=0.3,
+    initials=0.1,
+    join_split=0.1,
+    spelling=0.2,
+    typo=0.2,
+    drop_word=0.0,
+    word_order=0.0,
+)
 
 
 def _month_day(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
@@ -139,8 +190,9 @@ def _month_day(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
     return result
 
 
-def _ddmmyy(days: npt.NDArray[np.datetime64], plus40: npt.NDArray[np.bool_]
-            ) -> npt.NDArray[np.int64]:
+def _ddmmyy(
+    days: npt.NDArray[np.datetime64], plus40: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
     md = _month_day(days)
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     day = md % 100 + np.where(plus40, 40, 0)
@@ -172,8 +224,9 @@ def _common_name_groups(
     group = np.full(name.size, -1, dtype=np.int64)
     if rows.size == 0:
         return group
-    frame = pd.DataFrame({"name": name[rows].astype(str), "day": birth[rows].astype(np.int64),
-                          "row": rows})
+    frame = pd.DataFrame(
+        {"name": name[rows].astype(str), "day": birth[rows].astype(np.int64), "row": rows}
+    )
     sizes = frame.groupby(["name", "day"], sort=False)["row"].transform("size").to_numpy()
     first = frame.groupby(["name", "day"], sort=False)["row"].transform("min").to_numpy()
     shared = sizes >= 2
@@ -181,12 +234,16 @@ def _common_name_groups(
     return group
 
 
-def _plant_common_names(rng: np.random.Generator, people: dict[str, npt.NDArray[Any]],
-                        pairs: int) -> None:
+def _plant_common_names(
+    rng: np.random.Generator, people: dict[str, npt.NDArray[Any]], pairs: int
+) -> None:
     """Give pairs of unrelated adults of the same sex a common name and a default date."""
     age = people["age"]
     eligible = np.flatnonzero(
-        (age >= 20) & (age <= 80) & (people["twin_group"] < 0) & (people["father_son_group"] < 0)
+        (age >= 20)
+        & (age <= 80)
+        & (people["twin_group"] < 0)
+        & (people["father_son_group"] < 0)
         & np.isin(people["tradition"], ["islamic", "javanese", "sundanese", "lampung"])
     )
     if pairs == 0 or eligible.size < 2:
@@ -197,16 +254,17 @@ def _plant_common_names(rng: np.random.Generator, people: dict[str, npt.NDArray[
     female = people["female"].astype(bool)
     birth = people["birth_date"]
     for sex, pool in ((False, _COMMON_MALE), (True, _COMMON_FEMALE)):
-        rows = pick[female[pick] == sex][: pairs]
+        rows = pick[female[pick] == sex][:pairs]
         rows = rows[np.argsort(birth[rows], kind="stable")]
         n_pairs = rows.size // 2
-        a, b = rows[0: 2 * n_pairs: 2], rows[1: 2 * n_pairs: 2]
+        a, b = rows[0 : 2 * n_pairs : 2], rows[1 : 2 * n_pairs : 2]
         names = np.asarray(pool, dtype=object)[rng.integers(0, len(pool), size=n_pairs)]
         year = birth[a].astype("datetime64[Y]")
-        day = np.where(rng.random(n_pairs) < 0.5,
-                       year.astype("datetime64[D]") + np.timedelta64(181, "D"),  # ~1 July
-                       (year + np.timedelta64(1, "Y")).astype("datetime64[D]")
-                       - np.timedelta64(1, "D"))
+        day = np.where(
+            rng.random(n_pairs) < 0.5,
+            year.astype("datetime64[D]") + np.timedelta64(181, "D"),  # ~1 July
+            (year + np.timedelta64(1, "Y")).astype("datetime64[D]") - np.timedelta64(1, "D"),
+        )
         leap = (year.astype(np.int64) + 1970) % 4 == 0
         day = np.where(leap & (_month_day(day) == 630), day + np.timedelta64(1, "D"), day)
         for rows_ in (a, b):
@@ -274,30 +332,42 @@ def generate_population(
     if n_dup_persons > n_persons:  # pragma: no cover - excluded by duplicate_rate < 0.5
         raise ValueError("too many duplicates for the population size")
 
-    people = build_people(streams[1], n_persons, geo, reference_date,
-                          twin_rate=cfg.twin_rate, father_son_rate=cfg.father_son_rate,
-                          migrant_share=cfg.migrant_share)
+    people = build_people(
+        streams[1],
+        n_persons,
+        geo,
+        reference_date,
+        twin_rate=cfg.twin_rate,
+        father_son_rate=cfg.father_son_rate,
+        migrant_share=cfg.migrant_share,
+    )
     _plant_common_names(streams[2], people, round(cfg.common_name_pairs * n_persons))
 
     # ------------------------------------------------------------ who gets extra records
     rng = streams[3]
     weight = np.where(people["age"] >= 17, 1.0, 0.25)
-    dup_persons = rng.choice(n_persons, size=n_dup_persons, replace=False,
-                             p=weight / weight.sum()) if n_dup_persons else np.zeros(0, np.int64)
+    dup_persons = (
+        rng.choice(n_persons, size=n_dup_persons, replace=False, p=weight / weight.sum())
+        if n_dup_persons
+        else np.zeros(0, np.int64)
+    )
     extra_person = np.concatenate([dup_persons, dup_persons[:n_triple]]).astype(np.int64)
     names = list(cfg.scenario_weights)
     probs = np.array([cfg.scenario_weights[s] for s in names], dtype=np.float64)
     scenario = np.asarray(names, dtype=object)[
-        rng.choice(len(names), size=n_extra, p=probs / probs.sum())]
+        rng.choice(len(names), size=n_extra, p=probs / probs.sum())
+    ]
 
     city = np.asarray(geo.districts, dtype=object)
     n_districts = len(geo.districts)
     nik_district = people["nik_district"].copy()
     away = extra_person[(scenario == "moved_regency")]
-    in_city = away[np.asarray([str(c).startswith(geo.regency) for c in nik_district[away]],
-                              dtype=bool)]
+    in_city = away[
+        np.asarray([str(c).startswith(geo.regency) for c in nik_district[away]], dtype=bool)
+    ]
     nik_district[in_city] = np.asarray(geo.origin_districts, dtype=object)[
-        rng.choice(len(geo.origin_districts), size=in_city.size, p=geo.origin_weights)]
+        rng.choice(len(geo.origin_districts), size=in_city.size, p=geo.origin_weights)
+    ]
 
     # ------------------------------------------------------------ extra records: where
     p_district = people["district"][extra_person]
@@ -305,24 +375,30 @@ def generate_population(
     moved = scenario == "moved_kecamatan"
     shift = rng.integers(1, max(n_districts, 2), size=n_extra)
     drawn = geo.draw_districts(rng, n_extra)
-    district = np.where(moved, np.where(drawn == p_district, (p_district + shift) % n_districts,
-                                        drawn), district)
+    district = np.where(
+        moved, np.where(drawn == p_district, (p_district + shift) % n_districts, drawn), district
+    )
     district = np.where(scenario == "moved_regency", drawn, district)
     new_address = np.isin(scenario, ["moved_kecamatan", "moved_regency"]) | (
-        (scenario == "same_kecamatan") & (rng.random(n_extra) < 0.6))
+        (scenario == "same_kecamatan") & (rng.random(n_extra) < 0.6)
+    )
     same_kk = (scenario == "mistyped_date") & (rng.random(n_extra) < 0.5)
-    village = np.where(new_address, geo.draw_villages(rng, district),
-                       people["village"][extra_person])
-    address = np.where(new_address, geo.draw_addresses(rng, n_extra),
-                       people["address"][extra_person])
+    village = np.where(
+        new_address, geo.draw_villages(rng, district), people["village"][extra_person]
+    )
+    address = np.where(
+        new_address, geo.draw_addresses(rng, n_extra), people["address"][extra_person]
+    )
     rt = np.where(new_address, rng.integers(1, 21, size=n_extra), people["rt"][extra_person])
     rw = np.where(new_address, rng.integers(1, 9, size=n_extra), people["rw"][extra_person])
     n_households = int(people["household"].max()) + 1 if n_persons else 0
-    household = np.where(same_kk, people["household"][extra_person],
-                         n_households + np.arange(n_extra))
+    household = np.where(
+        same_kk, people["household"][extra_person], n_households + np.arange(n_extra)
+    )
     true_birth = people["birth_date"][extra_person]
-    kk_date = np.where(same_kk, people["kk_date"][extra_person],
-                       kk_issue_dates(rng, true_birth, reference_date))
+    kk_date = np.where(
+        same_kk, people["kk_date"][extra_person], kk_issue_dates(rng, true_birth, reference_date)
+    )
 
     # ------------------------------------------------------------ extra records: values
     rng = streams[4]
@@ -330,26 +406,39 @@ def generate_population(
     year = true_birth.astype("datetime64[Y]").astype(np.int64) + 1970
     latest = reference_date - dt.timedelta(days=1)
     mistyped = scenario == "mistyped_date"
-    birth, date_kind = corrupt_dates(rng, true_birth, swap=cfg.date_swap, digit=cfg.date_digit,
-                                     default=cfg.date_default, latest=latest)
-    forced, forced_kind = corrupt_dates(rng, true_birth, swap=0.4, digit=0.6, default=0.0,
-                                        latest=latest)
+    birth, date_kind = corrupt_dates(
+        rng,
+        true_birth,
+        swap=cfg.date_swap,
+        digit=cfg.date_digit,
+        default=cfg.date_default,
+        latest=latest,
+    )
+    forced, forced_kind = corrupt_dates(
+        rng, true_birth, swap=0.4, digit=0.6, default=0.0, latest=latest
+    )
     birth = np.where(mistyped, forced, birth)
     date_kind = np.where(mistyped, forced_kind, date_kind)
-    name, name_kind = corrupt_names(rng, people["name"][extra_person], female, year,
-                                    cfg.name_noise)
+    name, name_kind = corrupt_names(rng, people["name"][extra_person], female, year, cfg.name_noise)
     mother = people["mother_name"][extra_person].copy()
-    mother, mother_kind = corrupt_names(rng, mother, np.ones(n_extra, dtype=bool), year - 27,
-                                        cfg.name_noise.scaled(0.5))
+    mother, mother_kind = corrupt_names(
+        rng, mother, np.ones(n_extra, dtype=bool), year - 27, cfg.name_noise.scaled(0.5)
+    )
     missing = rng.random(n_extra) < cfg.mother_missing
     mother[missing] = np.asarray([None, "-"], dtype=object)[
-        (rng.random(int(missing.sum())) >= 0.85).astype(np.int64)]
-    place, place_changed = place_variants(rng, people["place_of_birth"][extra_person],
-                                          cfg.place_variant)
+        (rng.random(int(missing.sum())) >= 0.85).astype(np.int64)
+    ]
+    place, place_changed = place_variants(
+        rng, people["place_of_birth"][extra_person], cfg.place_variant
+    )
     no40 = female & (rng.random(n_extra) < cfg.nik_without_40)
-    father, _ = corrupt_names(rng, people["father_name"][extra_person],
-                              np.zeros(n_extra, dtype=bool), year - 30,
-                              cfg.name_noise.scaled(0.5))
+    father, _ = corrupt_names(
+        rng,
+        people["father_name"][extra_person],
+        np.zeros(n_extra, dtype=bool),
+        year - 30,
+        cfg.name_noise.scaled(0.5),
+    )
     kinds = [
         ";".join(k for k in parts if k)
         for parts in zip(
@@ -371,19 +460,26 @@ def generate_population(
     o_kind = np.full(n_persons, "", dtype=object)
     rows = np.flatnonzero(noisy)
     o_name[rows], o_kind[rows] = corrupt_names(
-        rng, people["name"][rows], people["female"][rows].astype(bool), p_year[rows],
-        _ORIGINAL_NOISE)
+        rng,
+        people["name"][rows],
+        people["female"][rows].astype(bool),
+        p_year[rows],
+        _ORIGINAL_NOISE,
+    )
     o_mother = people["mother_name"].copy()
     o_missing = rng.random(n_persons) < cfg.mother_missing / 5
     o_mother[o_missing] = None
-    o_kind[o_missing] = np.where(o_kind[o_missing] == "", "mother_missing",
-                                 o_kind[o_missing].astype(str) + ";mother_missing")
+    o_kind[o_missing] = np.where(
+        o_kind[o_missing] == "", "mother_missing", o_kind[o_missing].astype(str) + ";mother_missing"
+    )
     o_birth = people["birth_date"].copy()
     slip = np.flatnonzero(rng.random(n_persons) < 0.003)
-    o_birth[slip], slip_kind = corrupt_dates(rng, o_birth[slip], swap=0.4, digit=0.6,
-                                             default=0.0, latest=latest)
-    o_kind[slip] = [f"{a};{b}" if a else str(b) for a, b in zip(o_kind[slip], slip_kind,
-                                                                 strict=True)]
+    o_birth[slip], slip_kind = corrupt_dates(
+        rng, o_birth[slip], swap=0.4, digit=0.6, default=0.0, latest=latest
+    )
+    o_kind[slip] = [
+        f"{a};{b}" if a else str(b) for a, b in zip(o_kind[slip], slip_kind, strict=True)
+    ]
 
     # ------------------------------------------------------------ assemble all records
     person = np.concatenate([np.arange(n_persons), extra_person])
@@ -399,7 +495,8 @@ def generate_population(
     rec_kk_date = np.concatenate([people["kk_date"], kk_date])
     hh_ids, hh_first = np.unique(rec_household, return_index=True)
     kk_key = city[rec_district[hh_first]].astype(str).astype(np.int64) * 1_000_000 + _ddmmyy(
-        rec_kk_date[hh_first], np.zeros(hh_first.size, dtype=bool))
+        rec_kk_date[hh_first], np.zeros(hh_first.size, dtype=bool)
+    )
     kk_number = kk_key * 10_000 + _serials(kk_key)
     kk = kk_number[np.searchsorted(hh_ids, rec_household)]
 
@@ -427,8 +524,9 @@ def generate_population(
     index = pd.RangeIndex(n_records, name="record_id")
     register = pd.DataFrame({k: np.asarray(v)[shuffle] for k, v in columns.items()})
     register.index = pd.Index(np.arange(n_records, dtype=np.int64), name="record_id")
-    dates = pd.Series(register["tanggal_lahir"].to_numpy().astype("datetime64[ns]"),
-                      index=register.index)
+    dates = pd.Series(
+        register["tanggal_lahir"].to_numpy().astype("datetime64[ns]"), index=register.index
+    )
     if as_strings:
         register["tanggal_lahir"] = dates.dt.strftime("%d-%m-%Y")
     else:
@@ -446,8 +544,9 @@ def generate_population(
     truth = pd.DataFrame(
         {
             "person_id": person[shuffle].astype(np.int64),
-            "scenario": np.concatenate([np.full(n_persons, "original", dtype=object),
-                                        scenario])[shuffle],
+            "scenario": np.concatenate([np.full(n_persons, "original", dtype=object), scenario])[
+                shuffle
+            ],
             "household_id": rec_household[shuffle].astype(np.int64),
             "corruptions": np.concatenate([o_kind, np.asarray(kinds, dtype=object)])[shuffle],
             "tradition": people["tradition"][person][shuffle],
@@ -461,8 +560,9 @@ def generate_population(
     return register, truth
 
 
-def small_population(seed: int = 0, *, as_strings: bool = False) -> tuple[pd.DataFrame,
-                                                                             pd.DataFrame]:
+def small_population(
+    seed: int = 0, *, as_strings: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A 2,000-record register with its truth, for examples, doctests and the CLI demo.
 
     >>> register, truth = small_population(seed=3)
@@ -472,9 +572,11 @@ def small_population(seed: int = 0, *, as_strings: bool = False) -> tuple[pd.Dat
     return generate_population(2_000, seed=seed, as_strings=as_strings)
 
 
-def _pairs_within(groups: npt.NDArray[np.int64], ids: npt.NDArray[np.int64],
-                  person: npt.NDArray[np.int64] | None = None
-                  ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _pairs_within(
+    groups: npt.NDArray[np.int64],
+    ids: npt.NDArray[np.int64],
+    person: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """All pairs of ids sharing a group (and, with ``person``, of different persons)."""
     order = np.lexsort((ids, groups))
     g, i = groups[order], ids[order]
@@ -499,8 +601,9 @@ def _pairs_within(groups: npt.NDArray[np.int64], ids: npt.NDArray[np.int64],
 
 def _pairs_frame(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> pd.DataFrame:
     order = np.lexsort((b, a))
-    frame: pd.DataFrame = pd.DataFrame({"id_l": a[order].astype(np.int64),
-                                        "id_r": b[order].astype(np.int64)})
+    frame: pd.DataFrame = pd.DataFrame(
+        {"id_l": a[order].astype(np.int64), "id_r": b[order].astype(np.int64)}
+    )
     return frame
 
 
@@ -542,8 +645,9 @@ def hard_negative_pairs(truth: pd.DataFrame) -> pd.DataFrame:
     for kind, column in HARD_NEGATIVE_KINDS.items():
         values = truth[column]
         present = values.notna().to_numpy()
-        a, b = _pairs_within(values[present].to_numpy(dtype=np.int64), ids[present],
-                             person[present])
+        a, b = _pairs_within(
+            values[present].to_numpy(dtype=np.int64), ids[present], person[present]
+        )
         frame = _pairs_frame(a, b)
         frame["kind"] = kind
         frames.append(frame)

@@ -28,9 +28,17 @@ from nikmatch.synth.population import CANONICAL_COLUMNS, EXTRA_COLUMNS
 
 __all__ = ["generate_unrecorded_list", "true_links"]
 
-_LIST_NOISE = NameNoise(islamic_form=0.3, old_spelling=0.1, title=0.2, initials=0.15,
-                        join_split=0.15, spelling=0.25, typo=0.25, drop_word=0.05,
-                        word_order=0.02)
+_LIST_NOISE = NameNoise(
+    islamic_form=0.3,
+    old_spelling=0.1,
+    title=0.2,
+    initials=0.15,
+    join_split=0.15,
+    spelling=0.25,
+    typo=0.25,
+    drop_word=0.05,
+    word_order=0.02,
+)
 
 
 def _birth_dates(values: pd.Series) -> npt.NDArray[np.datetime64]:
@@ -86,8 +94,10 @@ def generate_unrecorded_list(
     person = truth["person_id"].to_numpy(dtype=np.int64)
     records = np.asarray(register.index, dtype=np.int64)
     birth = _birth_dates(register["tanggal_lahir"])
-    cutoff = np.datetime64(reference_date.replace(year=reference_date.year - min_age,
-                                                  day=min(reference_date.day, 28)), "D")
+    cutoff = np.datetime64(
+        reference_date.replace(year=reference_date.year - min_age, day=min(reference_date.day, 28)),
+        "D",
+    )
     adult = ~np.isnat(birth) & (birth <= cutoff)
     counts = pd.Series(person).value_counts()
     per_record_count = counts.reindex(person).to_numpy(dtype=np.int64)
@@ -107,8 +117,12 @@ def generate_unrecorded_list(
     if n_single > single.size:  # not enough one-record residents: take more with another NIK
         n_other = n - single.size
         n_single = single.size
-    chosen = np.concatenate([rng.choice(multi, size=n_other, replace=False),
-                             rng.choice(single, size=n_single, replace=False)])
+    chosen = np.concatenate(
+        [
+            rng.choice(multi, size=n_other, replace=False),
+            rng.choice(single, size=n_single, replace=False),
+        ]
+    )
     chosen = chosen[rng.permutation(chosen.size)]
 
     columns = [c for c in (*CANONICAL_COLUMNS, *EXTRA_COLUMNS) if c in register.columns]
@@ -121,8 +135,9 @@ def generate_unrecorded_list(
     names = listed["nama"].to_numpy(dtype=object)
     mothers = listed["nama_ibu"].to_numpy(dtype=object, na_value=None)
     new_names, name_kind = corrupt_names(rng, names, female, year, _LIST_NOISE)
-    new_mothers, mother_kind = corrupt_names(rng, mothers, np.ones(chosen.size, dtype=bool),
-                                             year - 27, _LIST_NOISE.scaled(0.5))
+    new_mothers, mother_kind = corrupt_names(
+        rng, mothers, np.ones(chosen.size, dtype=bool), year - 27, _LIST_NOISE.scaled(0.5)
+    )
     listed["nama"] = np.where(retyped, new_names, names)
     listed["nama_ibu"] = np.where(retyped, new_mothers, mothers)
     kinds = [
@@ -153,10 +168,18 @@ def true_links(list_truth: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     >>> len(links) == int(list_truth["n_register_records"].sum())
     True
     """
-    left = pd.DataFrame({"person_id": list_truth["person_id"].to_numpy(dtype=np.int64),
-                         "id_l": np.asarray(list_truth.index, dtype=np.int64)})
-    right = pd.DataFrame({"person_id": truth["person_id"].to_numpy(dtype=np.int64),
-                          "id_r": np.asarray(truth.index, dtype=np.int64)})
+    left = pd.DataFrame(
+        {
+            "person_id": list_truth["person_id"].to_numpy(dtype=np.int64),
+            "id_l": np.asarray(list_truth.index, dtype=np.int64),
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "person_id": truth["person_id"].to_numpy(dtype=np.int64),
+            "id_r": np.asarray(truth.index, dtype=np.int64),
+        }
+    )
     merged = left.merge(right, on="person_id")[["id_l", "id_r"]]
     merged = merged.sort_values(["id_l", "id_r"], kind="stable").reset_index(drop=True)
     result: pd.DataFrame = merged.astype(np.int64)
