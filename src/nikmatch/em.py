@@ -103,7 +103,7 @@ def _reestimate(
     strength: float = 0.0,
 ) -> F64:
     k = len(old)
-    sums = np.bincount(patterns, weights=weights, minlength=k)[:k]
+    sums: F64 = np.bincount(patterns, weights=weights, minlength=k)[:k].astype(np.float64)
     sums[0] = 0.0
     if prior is not None and strength > 0:
         sums = sums + strength * prior
