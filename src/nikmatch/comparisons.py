@@ -582,25 +582,26 @@ class HouseholdComparison(Comparison):
     *Same household*: the same KK number, or the same mother's name (phonetic key) in the same
     kelurahan.  Levels and their fixed weights:
 
-    - **twins** (``-40`` bits): on one KK, the very same birth date and names that are not one
+    - **twins** (``-50`` bits): on one KK, the very same birth date and names that are not one
       name (short of the same phonetic key); or, on one KK, birth dates equal or one typing
       slip / a day-month swap apart and a name word the other record lacks; or, with the same
       mother's name anywhere (adult twins live apart), such dates and a *clearly* different
       name word (typing slips are the likelier story off one KK);
-    - **parent/child** (``-30``): same household, agreeing names, birth dates 12+ years apart
+    - **parent/child** (``-50``): same household, agreeing names, birth dates 12+ years apart
       that are not one typing slip apart;
-    - **another family member** (``-20``): same household, birth dates neither equal nor one
+    - **another family member** (``-40``): same household, birth dates neither equal nor one
       slip apart ("within a year" counts as unrelated here: siblings are born 10 months apart);
     - same household, consistent / not the same household (``0``).
 
     The weights are not learned by EM (random pairs almost never share a household, so ``u``
     cannot tell this story) and are large on purpose: a household shares KK, address and
     mother's name, so siblings agree on every household field at once, and only a veto-sized
-    weight keeps that correlated evidence from outvoting the one thing that tells them apart.
+    weight keeps that correlated evidence (up to ~45 bits with both parents' names) from
+    outvoting the one thing that tells them apart.
     EM itself sees these weights (as a fixed offset), so it does not take siblings for matches.
 
     >>> HouseholdComparison().fixed_weights[2]
-    -40.0
+    -50.0
     """
 
     column: str = "no_kk"
@@ -615,9 +616,9 @@ class HouseholdComparison(Comparison):
     fixed_weights: ClassVar[Mapping[int, float] | None] = {
         0: 0.0,
         1: 0.0,
-        2: -40.0,
-        3: -30.0,
-        4: -20.0,
+        2: -50.0,
+        3: -50.0,
+        4: -40.0,
     }
 
     @property

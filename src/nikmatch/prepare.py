@@ -447,6 +447,8 @@ TF_DISTINCT_BY: dict[str, str] = {
     "tanggal_lahir": "nama_key",
     "nama_ibu": "nama_key",
     "nama_ibu_key": "nama_key",
+    "nama_ayah": "nama_key",
+    "nama_ayah_key": "nama_key",
     "tempat_lahir": "nama_key",
 }
 
