@@ -39,6 +39,7 @@ parent and child; both are strong evidence of *two* people.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -523,6 +524,12 @@ class DomicileComparison(Comparison):
         return out
 
 
+@functools.lru_cache(maxsize=200_000)
+def _word_key(word: str) -> tuple[str, ...]:
+    return token_keys(word)
+
+
+@functools.lru_cache(maxsize=200_000)
 def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     """Whether each of two (normalised) names has a word of 3+ letters that is not the same
     name as any word of the other: the sign of two people (twins) rather than a slip.
@@ -556,7 +563,7 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     joined_a, joined_b = "".join(only_a), "".join(only_b)
 
     def same_name(x: str, y: str) -> bool:
-        if token_keys(x) == token_keys(y):
+        if _word_key(x) == _word_key(y):
             return True
         if strict:
             return bool(
@@ -628,7 +635,16 @@ class HouseholdComparison(Comparison):
     def available(self, prepared: Prepared) -> bool:
         return (prepared.has("no_kk") or prepared.has("nama_ibu")) and prepared.has("nama")
 
-    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+    def compute(
+        self,
+        prepared: Prepared,
+        left: I64,
+        right: I64,
+        *,
+        known: Mapping[str, I8] | None = None,
+    ) -> I8:
+        """Household levels; ``known`` may hold the ``nama``/``tanggal_lahir`` levels of the
+        same pairs (from :func:`compare`), which are then not computed twice."""
         n = len(left)
         same_kk = np.zeros(n, bool)
         if "no_kk" in prepared.codes:
@@ -656,12 +672,17 @@ class HouseholdComparison(Comparison):
         house = kk | (mo & same_kel[idx])  # living together
         dl, dr = prepared.dob[hl], prepared.dob[hr]
         dates_ok = (dl != MISSING_DAY) & (dr != MISSING_DAY)
-        date_lv = DateComparison("tanggal_lahir").compute(prepared, hl, hr)
-        name_lv = (
-            NameComparison("nama").compute(prepared, hl, hr)
-            if "nama" in prepared.codes
-            else np.zeros(len(idx), np.int8)
-        )
+        known = known or {}
+        if "tanggal_lahir" in known:
+            date_lv = known["tanggal_lahir"][idx]
+        else:
+            date_lv = DateComparison("tanggal_lahir").compute(prepared, hl, hr)
+        if "nama" in known:
+            name_lv = known["nama"][idx]
+        elif "nama" in prepared.codes:
+            name_lv = NameComparison("nama").compute(prepared, hl, hr)
+        else:
+            name_lv = np.zeros(len(idx), np.int8)
         # born the same day (or one typing slip / a swap apart) with a name word the other record
         # lacks: twins.  Off one KK (adult twins live apart; a mother's name is shared by many)
         # the word must be clearly different, since typing slips are the likelier story there.
@@ -768,6 +789,11 @@ def compare(
     [[7, 0]]
     """
     out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
+    known: dict[str, I8] = {}
     for j, comp in enumerate(comparisons):
-        out[:, j] = comp.compute(prepared, left, right)
+        if isinstance(comp, HouseholdComparison):
+            out[:, j] = comp.compute(prepared, left, right, known=known)
+        else:
+            out[:, j] = comp.compute(prepared, left, right)
+            known[comp.name] = out[:, j]
     return out
