@@ -509,10 +509,13 @@ class DomicileComparison(Comparison):
         out = np.zeros(n, dtype=np.int8)
         if prepared.has("kelurahan") or prepared.has("kecamatan"):
             out = WilayahComparison().compute(prepared, left, right)
-        kel_ok = out != 1  # not known to be in different kecamatan
+        # the same address counts in the same kelurahan (a mistyped kecamatan or postcode
+        # does not undo it), or, where a kelurahan is unknown, in a kecamatan not known to differ
+        kel_ok = out != 1
         if "kelurahan" in prepared.codes:
             a, b = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
-            kel_ok &= ~((a >= 0) & (b >= 0) & (a != b))
+            both = (a >= 0) & (b >= 0)
+            kel_ok = np.where(both, a == b, kel_ok)
         if "alamat" in prepared.codes:
             addr = TextComparison("alamat").compute(prepared, left, right)
             out[(out == 0) & (addr > 0)] = 1
@@ -762,6 +765,7 @@ def default_comparisons(prepared: Prepared) -> list[Comparison]:
         NameComparison("nama_ibu"),
         DomicileComparison(),
         TextComparison("tempat_lahir", tf=True),
+        IdentifierComparison("no_identitas"),
         HouseholdComparison(),
     ]
     return [c for c in candidates if c.available(prepared)]

@@ -85,6 +85,8 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
     rules: list[BlockingRule] = []
     if has("nik"):
         rules.append(BlockOn("nik"))
+    if has("no_identitas"):
+        rules.append(BlockOn("no_identitas"))
     if has("tanggal_lahir"):
         rules += [
             BlockOn("nama_key", "tanggal_lahir"),

@@ -77,6 +77,7 @@ KEY_FIELDS: tuple[str, ...] = (
     "kecamatan",
     "jenis_kelamin",
     "tempat_lahir",
+    "no_identitas",
 )
 #: Prepared sort fields usable by :class:`~nikmatch.blocking.SortedNeighbourhood`.
 SORT_FIELDS: tuple[str, ...] = ("nama_key_dob",)
@@ -91,6 +92,7 @@ _TEXT_COLUMNS = (
     "rw",
     "agama",
     "pekerjaan",
+    "no_identitas",
 )
 
 

@@ -45,7 +45,9 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "kecamatan",
 )
 #: Optional extra columns that are recognised (used by reports, not by the default model).
-OPTIONAL_COLUMNS: tuple[str, ...] = ("agama", "pekerjaan", "nama_ayah")
+#: ``no_identitas`` is any other identifier the office holds for a person (a BPJS, passport or
+#: social-security number): compared as an identifier, and a blocking key.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("agama", "pekerjaan", "nama_ayah", "no_identitas")
 
 #: Known header spellings (folded: lower case, non-alphanumerics as ``_``) per canonical column.
 HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
@@ -64,6 +66,7 @@ HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
     "agama": ("agama",),
     "pekerjaan": ("pekerjaan", "jenis_pkrjn", "jenis_pekerjaan"),
     "nama_ayah": ("nama_ayah", "nama_lgkp_ayah", "nama_lengkap_ayah"),
+    "no_identitas": ("no_identitas", "nomor_identitas", "no_bpjs", "no_paspor"),
 }
 
 #: A user mapping: canonical name -> source column, or a list of columns joined with a space.
