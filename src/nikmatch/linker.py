@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -407,7 +408,9 @@ def find_duplicates(
     """
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
+    started = time.perf_counter()
     prepared = prepare(df, columns, reference_date=reference_date)
+    prepare_seconds = round(time.perf_counter() - started, 3)
     result = _run(
         prepared,
         model=model,
@@ -422,6 +425,7 @@ def find_duplicates(
     )
     if not isinstance(result, DedupeResult):  # pragma: no cover - internal invariant
         raise TypeError("internal error: find_duplicates produced a link result")
+    result.info["seconds"] = {"prepare": prepare_seconds, **result.info["seconds"]}
     return result
 
 
@@ -535,7 +539,17 @@ def _run(
     chunk_pairs: int,
     n_list: int | None,
 ) -> DedupeResult | LinkResult:
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = round(now - clock, 3)
+        clock = now
+
     fitted = _resolve_model(prepared, model, comparisons, seed)
+    lap("train")
     rules = list(blocking_rules) if blocking_rules is not None else default_blocking_rules(prepared)
     tf_source = None if n_list is None else 1
     if n_list is None:
@@ -544,10 +558,12 @@ def _run(
         total_pairs = float(n_list) * float(prepared.n - n_list)
     keys = prepared.keys()
     diagnostics = blocking_diagnostics(rules, keys, prepared.n, source=prepared.source)
+    lap("blocking_diagnostics")
     # keep anything with positive evidence; the prior is applied once λ is known
     scored = _score_candidates(
         fitted, prepared, rules, keep_bayes_weight=0.0, tf_source=tf_source, chunk_pairs=chunk_pairs
     )
+    lap("block_and_score")
     if lambda_ is not None:
         lam = float(lambda_)
     else:
@@ -572,6 +588,7 @@ def _run(
         "total_pairs": total_pairs,
         "lambda": lam,
         "prior_weight": math.log2(lam / (1 - lam)),
+        "seconds": seconds,
     }
     if n_list is not None:
         link_result = LinkResult(
@@ -602,6 +619,7 @@ def _run(
         matches["match_weight"].to_numpy(dtype=np.float64),
         scorer=result.score_positions,
     )
+    lap("cluster")
     sizes = np.bincount(labels)[labels] if prepared.n else np.zeros(0, np.int64)
     survivor, rec = (
         _survivors(prepared, labels) if prepared.n else (np.zeros(0, bool), np.zeros(0, object))
