@@ -102,8 +102,9 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
     if has("nama_ibu"):
         rules.append(BlockOn("nama_key", "nama_ibu_key"))
         if has("tanggal_lahir"):
-            # a mistyped birth date and a changed name at once: the mother and the year remain
-            rules.append(BlockOn("nama_ibu_key", "birth_year", max_block_size=2_000))
+            # a mistyped birth date and a changed name at once: the mother, the year and the
+            # name's first letter remain (without the letter: 10 million pairs at 1M records)
+            rules.append(BlockOn("nama_ibu_key", "birth_year", "initial", max_block_size=2_000))
     if has("nik"):
         rules.append(BlockOn("nik_date", "given_key"))
     if has("no_kk"):
