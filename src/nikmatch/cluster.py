@@ -51,6 +51,10 @@ def _dense_by_first(labels: I64) -> I64:
     return rank[np.searchsorted(uniq, labels)]
 
 
+#: Components larger than this are cut by size only (their direct pairs are not all scored).
+_MAX_CHECKED_SIZE = 200
+
+
 def cluster_pairs(
     n: int,
     left: I64,
@@ -88,16 +92,39 @@ def cluster_pairs(
     )
     if len(suspicious):
         next_label = int(labels.max()) + 1
+        # members and edges of every component at once (no per-component scan of all records)
+        by_label = np.argsort(labels, kind="stable")
+        starts = np.searchsorted(labels[by_label], suspicious, side="left")
         edge_comp = labels[left]
-        for comp in suspicious:
-            members = np.flatnonzero(labels == comp)
-            in_comp = np.flatnonzero(edge_comp == comp)
+        edge_order = np.argsort(edge_comp, kind="stable")
+        e_starts = np.searchsorted(edge_comp[edge_order], suspicious, side="left")
+        e_ends = np.searchsorted(edge_comp[edge_order], suspicious, side="right")
+        groups = [by_label[st : st + sizes[c]] for st, c in zip(starts, suspicious, strict=True)]
+        direct: list[F64 | None] = [None] * len(groups)
+        if scorer is not None:
+            # one scorer call for the direct weights of all pairs inside all checked components
+            checked = [i for i, g in enumerate(groups) if len(g) <= _MAX_CHECKED_SIZE]
+            if checked:
+                tri = [np.triu_indices(len(groups[i]), 1) for i in checked]
+                all_l = np.concatenate(
+                    [groups[i][iu] for i, (iu, _) in zip(checked, tri, strict=True)]
+                )
+                all_r = np.concatenate(
+                    [groups[i][ju] for i, (_, ju) in zip(checked, tri, strict=True)]
+                )
+                scores = np.asarray(scorer(all_l, all_r), dtype=np.float64)
+                offset = 0
+                for i, (iu, _) in zip(checked, tri, strict=True):
+                    direct[i] = scores[offset : offset + len(iu)]
+                    offset += len(iu)
+        for g, (members, es, ee) in enumerate(zip(groups, e_starts, e_ends, strict=True)):
+            in_comp = edge_order[es:ee]
             new_labels = _split_component(
                 members,
                 left[in_comp],
                 right[in_comp],
                 weights[in_comp],
-                scorer,
+                direct[g],
                 min_internal_weight,
                 max_cluster_size,
             )
@@ -113,18 +140,19 @@ def _split_component(
     left: I64,
     right: I64,
     weights: F64,
-    scorer: PairScorer | None,
+    direct: F64 | None,
     min_internal_weight: float,
     max_cluster_size: int,
 ) -> I64:
-    pos = {int(m): i for i, m in enumerate(members)}
+    """Cut the weakest edges until no two members with a very negative direct weight (the
+    ``triu`` order of ``direct``) share a cluster and no cluster is too large."""
     k = len(members)
-    el = np.array([pos[int(x)] for x in left], dtype=np.int64)
-    er = np.array([pos[int(x)] for x in right], dtype=np.int64)
+    order_m = np.argsort(members)
+    el = order_m[np.searchsorted(members[order_m], left)]
+    er = order_m[np.searchsorted(members[order_m], right)]
     bad = np.zeros((k, k), dtype=bool)
-    if scorer is not None:
+    if direct is not None:
         iu, ju = np.triu_indices(k, 1)
-        direct = scorer(members[iu], members[ju])
         neg = direct < min_internal_weight
         bad[iu[neg], ju[neg]] = True
         bad |= bad.T
