@@ -517,9 +517,14 @@ class DomicileComparison(Comparison):
             both = (a >= 0) & (b >= 0)
             kel_ok = np.where(both, a == b, kel_ok)
         if "alamat" in prepared.codes:
-            addr = TextComparison("alamat").compute(prepared, left, right)
-            out[(out == 0) & (addr > 0)] = 1
-            out[kel_ok & (addr >= 3)] = 5
+            a, b = prepared.codes["alamat"][left], prepared.codes["alamat"][right]
+            out[(out == 0) & (a >= 0) & (b >= 0)] = 1
+            # text similarity only where it can matter (same kelurahan): most candidate
+            # pairs live in different kelurahan and their addresses are never compared
+            near = np.flatnonzero(kel_ok & (a >= 0) & (b >= 0))
+            if len(near):
+                addr = TextComparison("alamat").compute(prepared, left[near], right[near])
+                out[near[addr >= 3]] = 5
         if "no_kk" in prepared.codes:
             a, b = prepared.codes["no_kk"][left], prepared.codes["no_kk"][right]
             out[(out == 0) & (a >= 0) & (b >= 0)] = 1
