@@ -34,7 +34,10 @@ import pandas as pd
 from nikmatch.check import check_niks
 from nikmatch.dates import MISSING_DAY, day_parts, parse_dates
 from nikmatch.errors import SchemaError
-from nikmatch.names import given_names, name_keys, normalize_names
+from nikmatch.names import normalize_names, token_key
+from nikmatch.names._batch import batch_keys
+from nikmatch.names.normalize import _given_of_normalized
+from nikmatch.names.tables import default_rules
 from nikmatch.schema import ColumnMapping, canonical_frame
 from nikmatch.text import factorize_folded, fold_texts
 
@@ -186,6 +189,14 @@ class Prepared:
         return np.asarray(self.index)[positions]
 
 
+def _keys_of_normalized(names: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Phonetic keys of names that are already normalised (no second normalisation)."""
+    rules = default_rules()
+    texts = [v if isinstance(v, str) else "" for v in names.tolist()]
+    keys = batch_keys(texts, lambda w: token_key(w, rules=rules))
+    return np.asarray(keys, dtype=object)
+
+
 def _name_fields(
     raw: pd.Series,
     prefix: str,
@@ -198,7 +209,7 @@ def _name_fields(
     uniq = pd.Series(np.asarray(raw_uniques, dtype=object), dtype=object)
     norm = normalize_names(uniq).to_numpy(dtype=object)
     norm_codes_u, norm_values = factorize_folded(norm)
-    keys_u = name_keys(pd.Series(norm_values, dtype=object)).to_numpy(dtype=object)
+    keys_u = _keys_of_normalized(norm_values)
     key_codes_n, key_values = factorize_folded(keys_u)
 
     def per_record(code_of_unique: I32) -> I32:
@@ -214,14 +225,12 @@ def _name_fields(
     codes[f"{prefix}_key"] = per_record(kc_u)
     values[f"{prefix}_key"] = key_values
     if with_given:
-        norm_series = pd.Series(norm_values, dtype=object)
-        given = given_names(norm_series).to_numpy(dtype=object)
+        rules = default_rules()
+        given = np.array([_given_of_normalized(str(v), rules) for v in norm_values], dtype=object)
         g_codes, g_values = factorize_folded(given)
-        g_keys = name_keys(pd.Series(g_values, dtype=object)).to_numpy(dtype=object)
-        gk_codes, gk_values = factorize_folded(g_keys)
+        gk_codes, gk_values = factorize_folded(_keys_of_normalized(g_values))
         last = np.array([s.rsplit(" ", 1)[-1] if s else "" for s in norm_values], dtype=object)
-        l_keys = name_keys(pd.Series(last, dtype=object)).to_numpy(dtype=object)
-        lk_codes, lk_values = factorize_folded(l_keys)
+        lk_codes, lk_values = factorize_folded(_keys_of_normalized(last))
         for fname, per_norm, vals in (
             ("given", g_codes, g_values),
             ("given_key", _take(gk_codes, g_codes), gk_values),
