@@ -399,11 +399,14 @@ def blocking_diagnostics(
     *,
     source: npt.NDArray[np.int8] | None = None,
     top: int = 5,
+    count_new: bool = True,
 ) -> pd.DataFrame:
     """Pairs per rule *before* generating them: total, after the union, largest blocks, skipped.
 
-    Counting is exact for :class:`BlockOn` rules (from block sizes); the union column subtracts
-    pairs already produced by earlier rules, counted on a bounded sample of blocks when large.
+    Counting is exact for :class:`BlockOn` rules (from block sizes).  ``new_pairs`` subtracts
+    pairs already produced by earlier rules; it enumerates the rule's pairs (up to 20 million)
+    unless ``count_new`` is False, when it is left equal to ``pairs`` (the matcher then fills in
+    the exact figure while it scores, so the pairs are generated once).
 
     >>> import numpy as np
     >>> keys = {"a": np.array([1, 1, 1, 2]), "b": np.array([0, 0, 3, 3])}
@@ -435,7 +438,7 @@ def blocking_diagnostics(
         blocks = _rule_blocks(rule, key, source)
         total = int(blocks.pair_counts.sum())
         new = total
-        if previous and total:
+        if previous and total and count_new:
             # count pairs already agreeing on an earlier rule's key, exactly when small
             left, right = (
                 (

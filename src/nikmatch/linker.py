@@ -126,6 +126,7 @@ class _Scored:
     levels: npt.NDArray[np.int8]
     rule: npt.NDArray[np.int16]
     n_candidates: int
+    per_rule: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def _score_candidates(
@@ -136,15 +137,18 @@ def _score_candidates(
     keep_bayes_weight: float,
     tf_source: int | None,
     chunk_pairs: int,
+    keys: dict[str, I64] | None = None,
 ) -> _Scored:
-    keys = prepared.keys()
+    keys = prepared.keys() if keys is None else keys
     lefts, rights, ws, lvls, rule_ids = [], [], [], [], []
     n_candidates = 0
+    per_rule = np.zeros(len(rules), dtype=np.int64)
     prior = model.prior_weight
     for rule_idx, left, right in iter_block_pairs(
         rules, keys, prepared.n, source=prepared.source, chunk_pairs=chunk_pairs
     ):
         n_candidates += len(left)
+        per_rule[rule_idx] += len(left)
         levels = compare(model.comparisons, prepared, left, right)
         bw = model.score_levels(prepared, levels, left, tf_source=tf_source) - prior
         keep = bw >= keep_bayes_weight
@@ -162,6 +166,7 @@ def _score_candidates(
             np.zeros((0, len(model.comparisons)), np.int8),
             np.zeros(0, np.int16),
             0,
+            per_rule,
         )
     return _Scored(
         np.concatenate(lefts),
@@ -170,6 +175,7 @@ def _score_candidates(
         np.concatenate(lvls),
         np.concatenate(rule_ids),
         n_candidates,
+        per_rule,
     )
 
 
@@ -558,12 +564,22 @@ def _run(
     else:
         total_pairs = float(n_list) * float(prepared.n - n_list)
     keys = prepared.keys()
-    diagnostics = blocking_diagnostics(rules, keys, prepared.n, source=prepared.source)
+    diagnostics = blocking_diagnostics(
+        rules, keys, prepared.n, source=prepared.source, count_new=False
+    )
     lap("blocking_diagnostics")
     # keep anything with positive evidence; the prior is applied once λ is known
     scored = _score_candidates(
-        fitted, prepared, rules, keep_bayes_weight=0.0, tf_source=tf_source, chunk_pairs=chunk_pairs
+        fitted,
+        prepared,
+        rules,
+        keep_bayes_weight=0.0,
+        tf_source=tf_source,
+        chunk_pairs=chunk_pairs,
+        keys=keys,
     )
+    if len(diagnostics):  # the pairs each rule added, counted while scoring
+        diagnostics["new_pairs"] = scored.per_rule
     lap("block_and_score")
     if lambda_ is not None:
         lam = float(lambda_)
