@@ -594,8 +594,9 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
 class HouseholdComparison(Comparison):
     """Household context with fixed weights, so that twins and family members are not merged.
 
-    *Same household*: the same KK number, or the same mother's name (phonetic key) in the same
-    kelurahan.  Levels and their fixed weights:
+    *Same household*: the same KK number, or the same mother's name in the same kelurahan.  The
+    mother's name agrees when it is the same name (exact, phonetic key, reordered words or by
+    initials: ``S. Purnamasari`` / ``Sri Purnamasari``).  Levels and their fixed weights:
 
     - **twins** (``-50`` bits): on one KK, the very same birth date and names that are not one
       name (short of the same phonetic key); or, on one KK, birth dates equal or one typing
@@ -604,8 +605,11 @@ class HouseholdComparison(Comparison):
       name word (typing slips are the likelier story off one KK);
     - **parent/child** (``-50``): same household, agreeing names, birth dates 12+ years apart
       that are not one typing slip apart;
-    - **another family member** (``-40``): same household, birth dates neither equal nor one
-      slip apart ("within a year" counts as unrelated here: siblings are born 10 months apart);
+    - **another family member** (``-40``): same household, or the same mother's name anywhere
+      (grown siblings live apart), and birth dates neither equal nor one slip apart ("within a
+      year" counts as unrelated here: siblings are born 10 months apart); off one household a
+      default date (1 Jan, 1 Jul, 31 Dec) on either side is no sign, as it may stand for an
+      unknown one;
     - same household, consistent / not the same household (``0``).
 
     The weights are not learned by EM (random pairs almost never share a household, so ``u``
@@ -661,7 +665,10 @@ class HouseholdComparison(Comparison):
         same_mother = np.zeros(n, bool)
         same_kel = np.ones(n, bool)
         mother = "nama_ibu_key" if "nama_ibu_key" in prepared.codes else "nama_ibu"
-        if mother in prepared.codes:
+        if known is not None and "nama_ibu" in known:
+            # the mother's name agrees as a name: exact, same key, reordered or by initials
+            same_mother = known["nama_ibu"] >= 4
+        elif mother in prepared.codes:
             a, b = prepared.codes[mother][left], prepared.codes[mother][right]
             same_mother = (a >= 0) & (a == b)
         if "kelurahan" in prepared.codes:
@@ -717,9 +724,17 @@ class HouseholdComparison(Comparison):
         twins |= kk & dates_ok & (date_lv >= 5) & (name_lv >= 1) & (name_lv <= 5)
         gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
         parent = house & dates_ok & gap & (name_lv >= 5) & (date_lv <= 2)
+        # children of one mother born on unrelated dates are siblings, wherever they live now;
+        # a default date (1 Jan, 1 Jul, 31 Dec) may stand in for an unknown one, so it is no sign
+        on_default = np.zeros(len(idx), bool)
+        for dd in (dl, dr):
+            _, mm, day = day_parts(dd)
+            for m_, d_ in DEFAULT_DATES:
+                on_default |= (mm == m_) & (day == d_)
+        family = dates_ok & (date_lv <= 2) & (house | (mo & ~on_default))
         lv = np.zeros(len(idx), dtype=np.int8)
         lv[house] = 1
-        lv[house & dates_ok & (date_lv <= 2)] = 4
+        lv[family] = 4
         lv[twins] = 2
         lv[parent] = 3
         out[idx] = lv
