@@ -27,7 +27,9 @@ import datetime as dt
 import math
 import time
 import warnings
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,8 @@ F64 = npt.NDArray[np.float64]
 #: Default match-probability threshold: precision first (a wrong merge can cost a real person
 #: their NIK), so only pairs the model is at least 99% sure of are proposed as matches.
 DEFAULT_THRESHOLD = 0.99
+#: Threads scoring candidate chunks (results are combined in chunk order: deterministic).
+SCORING_THREADS = 2
 #: Pairs whose probability is below this are not kept in ``pairs`` at all.
 KEEP_PROBABILITY = 0.001
 
@@ -147,19 +151,42 @@ def _score_candidates(
     n_candidates = 0
     per_rule = np.zeros(len(rules), dtype=np.int64)
     prior = model.prior_weight
-    for rule_idx, left, right in iter_block_pairs(
-        rules, keys, prepared.n, source=prepared.source, chunk_pairs=chunk_pairs
-    ):
-        n_candidates += len(left)
-        per_rule[rule_idx] += len(left)
+
+    def score(
+        chunk: tuple[int, I64, I64],
+    ) -> tuple[int, int, I64, I64, F64, npt.NDArray[np.int8]]:
+        rule_idx, left, right = chunk
         levels = compare(model.comparisons, prepared, left, right)
         bw = model.score_levels(prepared, levels, left, tf_source=tf_source) - prior
         keep = bw >= keep_bayes_weight
-        lefts.append(left[keep])
-        rights.append(right[keep])
-        ws.append(bw[keep])
-        lvls.append(levels[keep])
-        rule_ids.append(np.full(int(keep.sum()), rule_idx, dtype=np.int16))
+        return rule_idx, len(left), left[keep], right[keep], bw[keep], levels[keep]
+
+    chunks = iter_block_pairs(
+        rules, keys, prepared.n, source=prepared.source, chunk_pairs=chunk_pairs
+    )
+    first = next(chunks, None)
+    results: Iterable[tuple[int, int, I64, I64, F64, npt.NDArray[np.int8]]] = []
+    if first is not None:
+        # the first chunk alone builds the shared caches (name indexes, term frequencies);
+        # the rest are scored two at a time: numpy and rapidfuzz release the GIL
+        done = [score(first)]
+        with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+            in_flight: deque[Future[tuple[int, int, I64, I64, F64, npt.NDArray[np.int8]]]]
+            in_flight = deque()
+            for chunk in chunks:  # at most SCORING_THREADS + 1 chunks in memory at once
+                in_flight.append(pool.submit(score, chunk))
+                if len(in_flight) > SCORING_THREADS:
+                    done.append(in_flight.popleft().result())
+            done.extend(f.result() for f in in_flight)
+        results = done
+    for rule_idx, n_chunk, kl, kr, kw, klv in results:
+        n_candidates += n_chunk
+        per_rule[rule_idx] += n_chunk
+        lefts.append(kl)
+        rights.append(kr)
+        ws.append(kw)
+        lvls.append(klv)
+        rule_ids.append(np.full(len(kl), rule_idx, dtype=np.int16))
     if not lefts:
         empty = np.zeros(0, np.int64)
         return _Scored(
