@@ -39,10 +39,10 @@ import numpy.typing as npt
 
 from nikmatch._version import __version__
 from nikmatch.blocking import BlockOn, sample_block_pairs
-from nikmatch.comparisons import Comparison, compare, comparison_from_dict
+from nikmatch.comparisons import Comparison, NameComparison, compare, comparison_from_dict
 from nikmatch.em import fit_em, pattern_counts
 from nikmatch.errors import ModelError
-from nikmatch.prepare import Prepared, tf_table
+from nikmatch.prepare import Prepared, joint_tf, tf_table
 
 __all__ = [
     "MODEL_FORMAT_VERSION",
@@ -176,7 +176,46 @@ class Model:
                 u_level = max(float(self.u[j][level]), 1e-12)
                 a = np.log2(u_level / values_tf)
                 adj[hit, j] = np.clip(a, *TF_ADJUSTMENT_BOUNDS)
+        self._joint_name_correction(prepared, levels, left, adj, tf_source)
         return adj
+
+    def _joint_name_correction(
+        self,
+        prepared: Prepared,
+        levels: npt.NDArray[np.int8],
+        left: I64,
+        adj: F64,
+        tf_source: int | None,
+    ) -> None:
+        """When both the name and the mother's name agree exactly, the two term-frequency
+        adjustments assume the names were chosen independently; a child's name and the
+        mother's name come from one tradition (``ngatini`` / ``waginem``), so the pair of
+        names is often commoner than the product of their frequencies.  The mother's-name
+        adjustment gets ``log2(f(name) * f(mother) / f(name, mother))`` (never positive) when
+        the combination is seen on three or more birth dates (fewer may be one person, whose
+        second record carries a mistyped date)."""
+        names = [c.name for c in self.comparisons]
+        if "nama" not in names or "nama_ibu" not in names:
+            return
+        jn, jm = names.index("nama"), names.index("nama_ibu")
+        if not (
+            isinstance(self.comparisons[jn], NameComparison)
+            and isinstance(self.comparisons[jm], NameComparison)
+        ):
+            return
+        hit = (levels[:, jn] == 7) & (levels[:, jm] == 7)
+        if not hit.any() or "nama" not in prepared.codes or "nama_ibu" not in prepared.codes:
+            return
+        rows = left[hit]
+        f_n = tf_table(prepared, "nama", source=tf_source)[prepared.codes["nama"][rows]]
+        f_m = tf_table(prepared, "nama_ibu", source=tf_source)[prepared.codes["nama_ibu"][rows]]
+        codes, f_nm, count = joint_tf(prepared, "nama", "nama_ibu", source=tf_source)
+        joint = f_nm[codes[rows]]
+        # a combination seen on fewer than three birth dates may be one person (whose second
+        # record has a mistyped date): nothing to correct
+        seen_twice = count[codes[rows]] >= 3
+        correction = np.where(seen_twice, np.minimum(np.log2(f_n * f_m / joint), 0.0), 0.0)
+        adj[hit, jm] += np.maximum(correction, TF_ADJUSTMENT_BOUNDS[0])
 
     def score_levels(
         self,
