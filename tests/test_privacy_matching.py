@@ -3,10 +3,7 @@
 Two offices exchange tokens (:func:`nikmatch.privacy.pseudonymize_frame`) instead of raw KK numbers
 and names.  With a model whose comparisons are all exact (same/different) and blocking on exact
 keys, every comparison level of every candidate pair is the same on tokens as on raw data, so
-training, scores, pairs and clusters must be identical.
-
-PENDING (for the lead): rename to tests/test_privacy_matching.py once nikmatch.names
-(normalize_names, name_keys) and nikmatch.linker have landed; not collected until then.
+training, scores, pairs and clusters must be identical, for deduplication and for linkage.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ import pandas as pd
 
 from nikmatch.blocking import BlockOn
 from nikmatch.comparisons import ExactComparison
-from nikmatch.linker import find_duplicates
+from nikmatch.linker import find_duplicates, link
 from nikmatch.privacy import pseudonymize_frame
 
 KEY = b"office-shared-key-0123456789"
@@ -80,3 +77,22 @@ def test_exact_only_matching_gives_the_same_pairs_on_tokens() -> None:
     first_raw = pd.factorize(on_raw.clusters["cluster_id"])[0]
     first_tok = pd.factorize(on_tokens.clusters["cluster_id"])[0]
     assert (first_raw == first_tok).all()
+
+
+def test_exact_only_linkage_gives_the_same_links_on_tokens() -> None:
+    raw = register(seed=5)
+    listed = raw.iloc[::4].copy()
+    listed["nama"] = listed["nama"].str.title()  # the list office writes names its own way
+    listed.index = pd.Index([f"list{i:04d}" for i in range(len(listed))])
+    columns = {"no_kk": "kk", "nama": "name", "nama_ibu": "name"}
+    on_raw = link(listed, raw, comparisons=EXACT, blocking_rules=RULES, seed=1)
+    on_tokens = link(pseudonymize_frame(listed, KEY, columns=columns),
+                     pseudonymize_frame(raw, KEY, columns=columns),
+                     comparisons=EXACT, blocking_rules=RULES, seed=1)
+    assert len(on_raw.matches) >= len(listed)  # every listed record finds at least itself
+    raw_links = set(zip(on_raw.pairs["id_l"], on_raw.pairs["id_r"], strict=True))
+    token_links = set(zip(on_tokens.pairs["id_l"], on_tokens.pairs["id_r"], strict=True))
+    assert raw_links == token_links
+    merged = on_raw.pairs.merge(on_tokens.pairs, on=["id_l", "id_r"], suffixes=("_raw", "_tok"))
+    np.testing.assert_allclose(merged["match_weight_raw"], merged["match_weight_tok"])
+    pd.testing.assert_frame_equal(on_raw.clusters, on_tokens.clusters)

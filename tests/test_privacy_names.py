@@ -1,8 +1,4 @@
-"""Pseudonymised names: tokens follow nikmatch.names normalisation and phonetic keys.
-
-PENDING (for the lead): rename to tests/test_privacy_names.py once nikmatch.names
-(normalize_names, name_keys) and nikmatch.linker have landed; not collected until then.
-"""
+"""Pseudonymised names: tokens follow nikmatch.names normalisation and phonetic keys."""
 
 from __future__ import annotations
 
