@@ -53,13 +53,13 @@ class Explanation:
         lines = [
             f"pair {self.id_l!r} ~ {self.id_r!r}: match weight {self.match_weight:+.2f} bits, "
             f"probability {self.match_probability:.4f}",
-            f"  {'prior (how rare a match is)':<44} {self.prior:+7.2f}",
+            f"  {'prior (how rare a match is)':<62} {self.prior:+7.2f}",
         ]
         for row in self.table.itertuples(index=False):
             adj = float(str(row.tf_adjustment))
             tf = f" (tf {adj:+.2f})" if adj else ""
             lines.append(
-                f"  {row.comparison:<13} {str(row.level)[:30]:<30} {row.contribution:+7.2f}{tf}"
+                f"  {row.comparison:<13} {str(row.level)[:48]:<48} {row.contribution:+7.2f}{tf}"
                 f"   [{row.left} | {row.right}]"
             )
         return "\n".join(lines)
