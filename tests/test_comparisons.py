@@ -1,0 +1,397 @@
+"""Comparison levels on small hand-built frames, run through :func:`nikmatch.prepare.prepare`.
+
+Every test builds records, prepares them as the matcher does, and checks the level of chosen
+record pairs.  Level 0 is always "missing" (no evidence); the last level is the strongest.
+All names, NIKs and KK numbers are made up.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pytest
+
+from nikmatch.comparisons import (
+    COMPARISON_KINDS,
+    Comparison,
+    DateComparison,
+    DomicileComparison,
+    ExactComparison,
+    HouseholdComparison,
+    IdentifierComparison,
+    NameComparison,
+    NIKComparison,
+    TextComparison,
+    WilayahComparison,
+    compare,
+    comparison_from_dict,
+    default_comparisons,
+)
+from nikmatch.names import name_agreement, name_key, normalize_name
+from nikmatch.nik import compose_nik
+from nikmatch.prepare import prepare
+
+NAME_PAIRS = Path(__file__).parent / "data" / "name_pairs.csv"
+
+
+def levels(comp: Comparison, df: pd.DataFrame, pairs: list[tuple[int, int]]) -> list[int]:
+    prepared = prepare(df)
+    left = np.array([a for a, _ in pairs], dtype=np.int64)
+    right = np.array([b for _, b in pairs], dtype=np.int64)
+    out: npt.NDArray[np.int8] = comp.compute(prepared, left, right)
+    assert out.dtype == np.int8
+    assert len(out) == len(pairs)
+    return [int(x) for x in out]
+
+
+def level_of(comp: Comparison, label: str) -> int:
+    """The level whose label is ``label``, or else the only one starting with it."""
+    if label in comp.level_labels:
+        return comp.level_labels.index(label)
+    matches = [i for i, text in enumerate(comp.level_labels) if text.startswith(label)]
+    assert len(matches) == 1, (label, comp.level_labels)
+    return matches[0]
+
+
+# ---- birth dates ---------------------------------------------------------------------------
+
+
+DATE_CASES = [
+    ("1985-03-14", "1985-03-14", "exact"),
+    ("1985-07-01", "1985-07-01", "exact, on a default date"),
+    ("1985-12-31", "1985-12-31", "exact, on a default date"),
+    ("1985-01-01", "1985-01-01", "exact, on a default date"),
+    ("1985-03-04", "1985-04-03", "day and month swapped"),
+    ("1985-03-14", "1985-03-15", "one digit apart"),
+    ("1985-03-14", "1986-03-14", "one digit apart"),
+    ("1985-03-14", "1958-03-14", "one digit apart"),  # adjacent digits transposed
+    ("1985-03-14", "1985-11-20", "within one year"),
+    ("1985-03-14", "1962-09-27", "different"),
+    ("1985-03-14", None, "missing"),
+    (None, None, "missing"),
+    ("1985-03-14", "not a date", "missing"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "label"), DATE_CASES)
+def test_date_levels(a: str | None, b: str | None, label: str) -> None:
+    comp = DateComparison("tanggal_lahir")
+    df = pd.DataFrame({"nama": ["Budi Santoso", "Budi Santoso"], "tanggal_lahir": [a, b]})
+    assert levels(comp, df, [(0, 1), (1, 0)]) == [level_of(comp, label)] * 2
+
+
+def test_date_levels_ignore_the_input_format() -> None:
+    comp = DateComparison("tanggal_lahir")
+    dates = ["14-03-1985", "1985-03-14", "19850314", "14/03/1985"]
+    df = pd.DataFrame({"nama": ["A B"] * 4, "tanggal_lahir": dates})
+    assert levels(comp, df, [(0, 1), (0, 2), (0, 3)]) == [level_of(comp, "exact")] * 3
+
+
+def test_date_falls_back_to_the_nik_birth_date() -> None:
+    nik = compose_nik("187101", pd.Timestamp("1985-03-14").date(), "L", 1)
+    df = pd.DataFrame({"nik": [nik, None], "nama": ["Budi", "Budi"],
+                       "tanggal_lahir": [None, "1985-03-14"]})
+    comp = DateComparison("tanggal_lahir")
+    assert levels(comp, df, [(0, 1)]) == [level_of(comp, "exact")]
+
+
+# ---- NIK -----------------------------------------------------------------------------------
+
+
+def test_nik_levels() -> None:
+    born = pd.Timestamp("1985-03-14").date()
+    a = compose_nik("187101", born, "L", 1)
+    same_region = compose_nik("187101", born, "L", 2)
+    other_region = compose_nik("317101", born, "L", 1)
+    df = pd.DataFrame(
+        {
+            "nik": [a, f"'{a[:6]} {a[6:]}", same_region, other_region, "abc", None],
+            "nama": ["Budi"] * 6,
+        }
+    )
+    comp = NIKComparison("nik")
+    got = levels(comp, df, [(0, 1), (0, 2), (0, 3), (0, 4), (0, 5), (4, 5)])
+    assert got == [
+        level_of(comp, "identical"),  # the same NIK written with damage
+        level_of(comp, "same region"),
+        level_of(comp, "different"),
+        0,
+        0,
+        0,
+    ]
+
+
+# ---- names ---------------------------------------------------------------------------------
+
+
+def _golden_name_pairs() -> list[dict[str, str]]:
+    with NAME_PAIRS.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def test_name_levels_follow_the_golden_name_pairs() -> None:
+    rows = _golden_name_pairs()
+    assert len(rows) > 300
+    n = len(rows)
+    df = pd.DataFrame(
+        {"nama": [r["name_a"] for r in rows] + [r["name_b"] for r in rows],
+         "tanggal_lahir": ["1990-05-06"] * (2 * n)}
+    )
+    comp = NameComparison("nama")
+    got = levels(comp, df, [(i, i + n) for i in range(n)])
+    back = levels(comp, df, [(i + n, i) for i in range(n)])
+    assert got == back, "name levels must be symmetric"
+    exact, key = level_of(comp, "exact"), level_of(comp, "same phonetic key")
+    reordered, initials = level_of(comp, "same words"), level_of(comp, "compatible initials")
+    very_similar, different = level_of(comp, "very similar"), level_of(comp, "different")
+    problems = []
+    for row, level in zip(rows, got, strict=True):
+        na, nb = normalize_name(row["name_a"]), normalize_name(row["name_b"])
+        # the level is the name agreement shifted by one (level 0 = missing), or exact / key
+        if na == nb:
+            want = exact
+        elif name_key(row["name_a"]) == name_key(row["name_b"]):
+            want = key
+        else:
+            want = int(name_agreement([na], [nb])[0]) + 1
+        ok = level == want and {
+            "exact": level == exact,
+            "key": level in (key, exact),
+            "reordered": level >= reordered,
+            "initials": level >= initials,
+            "apart": different <= level <= very_similar,
+            "none": level == different,
+        }[row["expect"]]
+        if not ok:
+            problems.append((row["name_a"], row["name_b"], row["expect"], level, want))
+    assert not problems, problems[:10]
+
+
+def test_name_missing_is_level_zero() -> None:
+    df = pd.DataFrame({"nama": ["Siti Aminah", None, "", "H."],
+                       "tanggal_lahir": ["1990-01-01"] * 4})
+    comp = NameComparison("nama")
+    assert levels(comp, df, [(0, 1), (0, 2), (1, 2), (0, 3)]) == [0, 0, 0, 0]
+
+
+# ---- where people live ---------------------------------------------------------------------
+
+
+def _domicile_frame() -> pd.DataFrame:
+    rows: list[dict[str, Any]] = [
+        # 0: reference record
+        {"no_kk": "1871010101100001", "alamat": "Jl. Mawar No. 12", "rt": "003", "rw": "001",
+         "kelurahan": "Kedaton", "kecamatan": "Kedaton"},
+        # 1: same KK, everything else different
+        {"no_kk": "1871010101100001", "alamat": "Jl. Melati 4", "rt": "009", "rw": "004",
+         "kelurahan": "Sukarame", "kecamatan": "Sukarame"},
+        # 2: same address written differently, same kelurahan, other KK
+        {"no_kk": "1871010101100002", "alamat": "JALAN MAWAR NOMOR 12", "rt": "005", "rw": "002",
+         "kelurahan": "KEDATON", "kecamatan": "Kedaton"},
+        # 3: same kelurahan, RT and RW, other address
+        {"no_kk": "1871010101100003", "alamat": "Gg. Anggrek 7", "rt": "3", "rw": "1",
+         "kelurahan": "Kedaton", "kecamatan": "Kedaton"},
+        # 4: same kelurahan only
+        {"no_kk": "1871010101100004", "alamat": "Jl. Kenanga 99", "rt": "008", "rw": "006",
+         "kelurahan": "Kedaton", "kecamatan": "Kedaton"},
+        # 5: same kecamatan, other kelurahan
+        {"no_kk": "1871010101100005", "alamat": "Jl. Durian 1", "rt": "001", "rw": "001",
+         "kelurahan": "Surabaya", "kecamatan": "Kedaton"},
+        # 6: other kecamatan
+        {"no_kk": "1871010101100006", "alamat": "Jl. Durian 1", "rt": "001", "rw": "001",
+         "kelurahan": "Way Halim", "kecamatan": "Way Halim"},
+        # 7: nothing known
+        {"no_kk": None, "alamat": None, "rt": None, "rw": None, "kelurahan": None,
+         "kecamatan": None},
+    ]
+    df = pd.DataFrame(rows)
+    df.insert(0, "nama", "Budi Santoso")
+    df.insert(1, "tanggal_lahir", "1985-03-14")
+    return df
+
+
+def test_domicile_levels() -> None:
+    comp = DomicileComparison()
+    got = levels(comp, _domicile_frame(), [(0, k) for k in range(1, 8)] + [(7, 7)])
+    assert got == [
+        level_of(comp, "same KK"),
+        level_of(comp, "same address"),
+        level_of(comp, "same kelurahan, RT and RW"),
+        level_of(comp, "same kelurahan"),
+        level_of(comp, "same kecamatan"),
+        level_of(comp, "other kecamatan"),
+        0,
+        0,
+    ]
+    assert comp.name == "domisili"
+
+
+def test_wilayah_levels() -> None:
+    comp = WilayahComparison()
+    got = levels(comp, _domicile_frame(), [(0, 3), (0, 4), (0, 5), (0, 6), (0, 7)])
+    assert got == [
+        level_of(comp, "same kelurahan, RT and RW"),
+        level_of(comp, "same kelurahan"),
+        level_of(comp, "same kecamatan"),
+        level_of(comp, "other kecamatan"),
+        0,
+    ]
+
+
+# ---- household context (fixed weights) -----------------------------------------------------
+
+KK_A = "1871010101100001"
+KK_B = "1871010101100009"
+
+
+def _household_frame() -> pd.DataFrame:
+    rows = [
+        # 0, 1: twins on one KK: same birth date, different given name word
+        ("Fahri Hakim", "1990-05-06", KK_A, "Siti Aminah", "L"),
+        ("Fahmi Hakim", "1990-05-06", KK_A, "Siti Aminah", "L"),
+        # 2: the father, same name as his son (3), a generation earlier, same KK
+        ("Agus Setiawan", "1960-02-03", KK_A, "Rohmah", "L"),
+        ("Agus Setiawan", "1988-08-09", KK_A, "Siti Aminah", "L"),
+        # 4: a sister: same KK, another birth date and name
+        ("Dewi Lestari", "1994-11-20", KK_A, "Siti Aminah", "P"),
+        # 5: the same person as 0 on the same KK, entered again with the same name and date
+        ("Fahri Hakim", "1990-05-06", KK_A, "Siti Aminah", "L"),
+        # 6: someone in another household altogether
+        ("Joko Susilo", "1990-05-06", KK_B, "Wati", "L"),
+        # 7: no KK, no mother
+        ("Fahri Hakim", "1990-05-06", None, None, "L"),
+    ]
+    return pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu",
+                                       "jenis_kelamin"])
+
+
+def test_household_levels() -> None:
+    comp = HouseholdComparison()
+    df = _household_frame()
+    got = levels(comp, df, [(0, 1), (2, 3), (0, 4), (0, 5), (0, 6), (0, 7), (1, 0)])
+    assert got == [
+        level_of(comp, "same household, same birth date"),  # twins
+        level_of(comp, "same household and name, a generation apart"),  # parent / child
+        level_of(comp, "same household, unrelated birth dates"),  # another family member
+        level_of(comp, "same household, consistent"),
+        level_of(comp, "not the same household"),
+        level_of(comp, "not the same household"),
+        level_of(comp, "same household, same birth date"),
+    ]
+    assert comp.fixed_weights is not None
+    for label in ("same household, same birth", "same household and name", "same household, unr"):
+        assert comp.fixed_weights[level_of(comp, label)] <= -40
+
+
+def test_household_twins_through_compare_with_known_levels() -> None:
+    """compare() hands name/date levels to the household comparison: same answer."""
+    df = _household_frame()
+    prepared = prepare(df)
+    comps = default_comparisons(prepared)
+    names = [c.name for c in comps]
+    assert "household" in names
+    left, right = np.array([0, 2, 0, 0]), np.array([1, 3, 4, 5])
+    together = compare(comps, prepared, left, right)[:, names.index("household")]
+    alone = HouseholdComparison().compute(prepared, left, right)
+    assert together.tolist() == alone.tolist() == [2, 3, 4, 1]
+
+
+def test_household_never_applies_to_one_nik() -> None:
+    nik = compose_nik("187101", pd.Timestamp("1990-05-06").date(), "L", 1)
+    df = _household_frame().iloc[:2].copy()
+    df["nik"] = nik
+    assert levels(HouseholdComparison(), df, [(0, 1)]) == [0]
+
+
+# ---- other kinds ---------------------------------------------------------------------------
+
+
+def test_exact_text_and_identifier_levels() -> None:
+    df = pd.DataFrame(
+        {
+            "nama": ["Budi"] * 5,
+            "tanggal_lahir": ["1990-01-01"] * 5,
+            "jenis_kelamin": ["LAKI-LAKI", "L", "P", None, "2"],
+            "tempat_lahir": ["Bandar Lampung", "BANDAR LAMPUNG", "Bandarlampung", "Metro", None],
+            "no_identitas": ["0001234567", "0001234567", "0001234576", "9998887776", None],
+        }
+    )
+    sex = ExactComparison("jenis_kelamin")
+    assert levels(sex, df, [(0, 1), (0, 2), (0, 3), (2, 4)]) == [2, 1, 0, 2]
+    place = TextComparison("tempat_lahir", tf=True)
+    got = levels(place, df, [(0, 1), (0, 2), (0, 3), (0, 4)])
+    assert got[0] == level_of(place, "exact")
+    assert level_of(place, "partly similar") <= got[1] < level_of(place, "exact")
+    assert got[2] == level_of(place, "different")
+    assert got[3] == 0
+    ident = IdentifierComparison("no_identitas")
+    assert levels(ident, df, [(0, 1), (0, 2), (0, 3), (0, 4)]) == [3, 2, 1, 0]
+
+
+ALL_KINDS: list[Comparison] = [
+    NameComparison("nama"),
+    NameComparison("nama_ibu"),
+    DateComparison("tanggal_lahir"),
+    NIKComparison("nik"),
+    ExactComparison("jenis_kelamin"),
+    ExactComparison("no_kk", tf=True),
+    TextComparison("tempat_lahir", tf=True),
+    TextComparison("alamat"),
+    IdentifierComparison("no_identitas"),
+    WilayahComparison(),
+    DomicileComparison(),
+    HouseholdComparison(),
+]
+
+
+def test_every_kind_is_covered() -> None:
+    assert {c.kind for c in ALL_KINDS} == set(COMPARISON_KINDS)
+
+
+@pytest.mark.parametrize("comp", ALL_KINDS, ids=lambda c: f"{c.kind}:{c.name}")
+def test_comparison_from_dict_round_trip(comp: Comparison) -> None:
+    data = comp.to_dict()
+    assert data["kind"] == comp.kind
+    again = comparison_from_dict(data)
+    assert again == comp
+    assert type(again) is type(comp)
+    assert again.to_dict() == data
+    assert again.level_labels == comp.level_labels
+
+
+def test_comparison_from_dict_rejects_unknown_kinds() -> None:
+    with pytest.raises(ValueError, match="unknown comparison kind"):
+        comparison_from_dict({"kind": "telepathy", "column": "nama"})
+
+
+def test_missing_values_are_level_zero_for_every_kind() -> None:
+    full = {
+        "nik": compose_nik("187101", pd.Timestamp("1985-03-14").date(), "L", 1),
+        "no_kk": KK_A,
+        "nama": "Budi Santoso",
+        "tempat_lahir": "Metro",
+        "tanggal_lahir": "1985-03-14",
+        "jenis_kelamin": "L",
+        "nama_ibu": "Siti Aminah",
+        "alamat": "Jl. Mawar 1",
+        "rt": "001",
+        "rw": "002",
+        "kelurahan": "Kedaton",
+        "kecamatan": "Kedaton",
+        "no_identitas": "0001234567",
+    }
+    empty = dict.fromkeys(full)
+    garbage = {**dict.fromkeys(full, ""), "nik": "abc", "tanggal_lahir": "31-02-1990"}
+    other_nik = compose_nik("187101", pd.Timestamp("1985-03-14").date(), "L", 2)
+    df = pd.DataFrame([full, empty, garbage, {**full, "nik": other_nik}])
+    prepared = prepare(df)
+    left, right = np.array([0, 1, 0, 2, 1]), np.array([1, 0, 2, 0, 2])
+    for comp in ALL_KINDS:
+        got = comp.compute(prepared, left, right)
+        assert got.tolist() == [0] * 5, comp.name
+        assert levels(comp, df, [(0, 3)]) != [0], comp.name  # present values do compare

@@ -1,0 +1,315 @@
+"""EM and the Fellegi-Sunter model: parameter recovery, scoring identities, persistence.
+
+``fit_em`` is checked against comparison patterns simulated from a known two-class model (a
+fixed seed, so the same draws on every run); the model's JSON format is checked for exact round
+trips and for clear errors on files it cannot read.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pytest
+
+from nikmatch.blocking import block_pairs
+from nikmatch.comparisons import (
+    DateComparison,
+    ExactComparison,
+    HouseholdComparison,
+    NameComparison,
+    compare,
+    default_comparisons,
+)
+from nikmatch.em import fit_em, pattern_counts
+from nikmatch.errors import ModelError
+from nikmatch.linker import default_blocking_rules, find_duplicates
+from nikmatch.model import MODEL_FORMAT_VERSION, Model, estimate_lambda, train
+from nikmatch.prepare import Prepared, prepare
+from nikmatch.synth import generate_population
+
+F64 = npt.NDArray[np.float64]
+
+TRUE_M = [np.array([0, 0.05, 0.15, 0.80]), np.array([0, 0.1, 0.9]), np.array([0, 0.2, 0.1, 0.7])]
+TRUE_U = [np.array([0, 0.85, 0.10, 0.05]), np.array([0, 0.7, 0.3]), np.array([0, 0.9, 0.07, 0.03])]
+TRUE_LAMBDA = 0.15
+
+
+def simulate(n: int, seed: int, missing: float = 0.05) -> tuple[npt.NDArray[np.int8], float]:
+    """Levels of ``n`` pairs drawn from the known model (some levels missing at random)."""
+    rng = np.random.default_rng(seed)
+    is_match = rng.random(n) < TRUE_LAMBDA
+    levels = np.zeros((n, len(TRUE_M)), dtype=np.int8)
+    for j, (m, u) in enumerate(zip(TRUE_M, TRUE_U, strict=True)):
+        k = len(m) - 1
+        from_m = rng.choice(k, size=n, p=m[1:]) + 1
+        from_u = rng.choice(k, size=n, p=u[1:]) + 1
+        col = np.where(is_match, from_m, from_u)
+        col[rng.random(n) < missing] = 0
+        levels[:, j] = col
+    return levels, float(is_match.mean())
+
+
+def flat(k: int) -> F64:
+    out = np.full(k, 1.0 / (k - 1))
+    out[0] = 0.0
+    return out
+
+
+def rising(k: int) -> F64:
+    out = np.arange(k, dtype=np.float64)
+    return out / out.sum()
+
+
+# ---- EM --------------------------------------------------------------------------------------
+
+
+def test_fit_em_recovers_m_and_lambda_with_known_u() -> None:
+    levels, share = simulate(100_000, seed=42)
+    patterns, counts = pattern_counts(levels)
+    assert int(counts.sum()) == len(levels)
+    fit = fit_em(patterns, counts, [rising(len(m)) for m in TRUE_M], TRUE_U,
+                 learn=[True] * 3)
+    assert fit.converged
+    assert fit.n_pairs == len(levels)
+    assert fit.n_patterns == len(patterns)
+    assert abs(fit.lambda_ - share) < 0.01, (fit.lambda_, share)
+    for est, true in zip(fit.m, TRUE_M, strict=True):
+        assert est[0] == 0.0
+        assert est.sum() == pytest.approx(1.0)
+        np.testing.assert_allclose(est, true, atol=0.02)
+
+
+def test_fit_em_recovers_u_inside_the_block_too() -> None:
+    levels, share = simulate(100_000, seed=7)
+    patterns, counts = pattern_counts(levels)
+    fit = fit_em(patterns, counts, [rising(len(m)) for m in TRUE_M],
+                 [flat(len(u)) for u in TRUE_U], learn=[True] * 3, learn_u=True, lambda_init=0.3)
+    assert abs(fit.lambda_ - share) < 0.015
+    for est, true in zip(fit.m, TRUE_M, strict=True):
+        np.testing.assert_allclose(est, true, atol=0.03)
+    for est, true in zip(fit.u_block, TRUE_U, strict=True):
+        np.testing.assert_allclose(est, true, atol=0.02)
+
+
+def test_fit_em_leaves_unlearned_comparisons_alone() -> None:
+    levels, _ = simulate(20_000, seed=1)
+    patterns, counts = pattern_counts(levels)
+    start = [rising(len(m)) for m in TRUE_M]
+    fit = fit_em(patterns, counts, start, TRUE_U, learn=[True, False, True])
+    np.testing.assert_array_equal(fit.m[1], start[1])
+    assert not np.allclose(fit.m[0], start[0])
+
+
+def test_fit_em_offset_is_evidence_on_every_pattern() -> None:
+    """A large negative offset on a pattern keeps its pairs out of the match class."""
+    levels, _ = simulate(20_000, seed=3)
+    patterns, counts = pattern_counts(levels)
+    start = [rising(len(m)) for m in TRUE_M]
+    veto = np.zeros(len(patterns))
+    best = (patterns == np.array([3, 2, 3])).all(axis=1)
+    veto[best] = -50 * math.log(2)
+    plain = fit_em(patterns, counts, start, TRUE_U, learn=[True] * 3)
+    vetoed = fit_em(patterns, counts, start, TRUE_U, learn=[True] * 3, offset=veto)
+    assert vetoed.lambda_ < plain.lambda_
+    assert vetoed.m[0][3] < plain.m[0][3]
+
+
+def test_fit_em_on_nothing_returns_the_start() -> None:
+    empty = np.zeros((0, 3), dtype=np.int8)
+    fit = fit_em(empty, np.zeros(0, np.int64), TRUE_M, TRUE_U, learn=[True] * 3)
+    assert (fit.n_pairs, fit.n_patterns, fit.converged) == (0, 0, False)
+    for est, true in zip(fit.m, TRUE_M, strict=True):
+        np.testing.assert_array_equal(est, true)
+
+
+def test_pattern_counts_packed_and_general_paths_agree() -> None:
+    rng = np.random.default_rng(0)
+    narrow = rng.integers(0, 4, size=(500, 5)).astype(np.int8)
+    wide = np.concatenate([narrow] * 4, axis=1)  # 20 columns: the general path
+    p1, c1 = pattern_counts(narrow)
+    p2, c2 = pattern_counts(wide)
+    assert int(c1.sum()) == int(c2.sum()) == 500
+    np.testing.assert_array_equal(np.concatenate([p1] * 4, axis=1), p2)
+    np.testing.assert_array_equal(c1, c2)
+    reference = pd.DataFrame(narrow).value_counts().sort_index()
+    assert c1.tolist() == reference.tolist()
+
+
+def test_estimate_lambda_recovers_the_share_of_matches() -> None:
+    weights = np.array([25.0] * 40 + [-8.0] * 5_000)
+    lam = estimate_lambda(weights, total_pairs=1e6)
+    assert lam == pytest.approx(40 / 1e6, rel=0.05)
+    assert estimate_lambda(np.zeros(0), 100.0) == pytest.approx(0.01)
+
+
+# ---- model on a generated register ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def prepared() -> Prepared:
+    register, _ = generate_population(1_500, seed=11)
+    return prepare(register)
+
+
+@pytest.fixture(scope="module")
+def model(prepared: Prepared) -> Model:
+    trained = train(default_comparisons(prepared), prepared, u_pairs=100_000, seed=3)
+    return Model(trained.comparisons, trained.m, trained.u, lambda_=2e-5,
+                 fixed=trained.fixed, info=trained.info)
+
+
+@pytest.fixture(scope="module")
+def candidates(prepared: Prepared) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    return block_pairs(default_blocking_rules(prepared), prepared.keys(), prepared.n)
+
+
+def scores(model: Model, prepared: Prepared,
+           pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]) -> F64:
+    left, right = pairs
+    levels = compare(model.comparisons, prepared, left, right)
+    return model.score_levels(prepared, levels, left)
+
+
+def test_json_round_trip_gives_identical_scores(
+    model: Model, prepared: Prepared, candidates: tuple[npt.NDArray[np.int64], ...]
+) -> None:
+    text = model.to_json()
+    again = Model.from_json(text)
+    assert again.to_json() == text
+    assert again.names == model.names
+    assert again.fixed == model.fixed
+    assert again.lambda_ == model.lambda_
+    for a, b in zip(again.m + again.u, model.m + model.u, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(
+        scores(again, prepared, candidates), scores(model, prepared, candidates)
+    )
+
+
+def test_save_and_load_give_identical_scores(
+    model: Model, prepared: Prepared, candidates: tuple[npt.NDArray[np.int64], ...],
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = Model.load(path)
+    np.testing.assert_array_equal(
+        scores(loaded, prepared, candidates), scores(model, prepared, candidates)
+    )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == "nikmatch-model"
+    assert data["format_version"] == MODEL_FORMAT_VERSION
+    assert [c["kind"] for c in data["comparisons"]] == [c.kind for c in model.comparisons]
+
+
+def test_unknown_format_version_is_a_clear_model_error(model: Model) -> None:
+    data = model.to_dict()
+    data["format_version"] = MODEL_FORMAT_VERSION + 1
+    with pytest.raises(ModelError, match=rf"version {MODEL_FORMAT_VERSION + 1} is not supported"):
+        Model.from_json(json.dumps(data))
+    del data["format_version"]
+    with pytest.raises(ModelError, match="not supported"):
+        Model.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: d.pop("format"), "not a nikmatch model"),
+        (lambda d: d["comparisons"][0].update(kind="telepathy"), "invalid model description"),
+        (lambda d: d["comparisons"][0].update(levels=["a", "b"]), "levels differ"),
+        (lambda d: d["comparisons"][0].update(m=[0.5]), "expected .* levels"),
+        (lambda d: d.pop("lambda"), "invalid model description"),
+        (lambda d: d.update({"lambda": 2.0}), "lambda_ must be in"),
+    ],
+)
+def test_damaged_model_files_raise_model_error(
+    model: Model, damage: Callable[[dict[str, Any]], object], message: str
+) -> None:
+    data = json.loads(model.to_json())
+    damage(data)
+    with pytest.raises(ModelError, match=message):
+        Model.from_json(json.dumps(data))
+
+
+def test_not_json_is_a_model_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="not valid JSON"):
+        Model.load(path)
+
+
+def test_model_checks_its_shape() -> None:
+    comp = ExactComparison("no_kk")
+    with pytest.raises(ModelError, match="same length"):
+        Model([comp], m=[], u=[np.array([0, 0.5, 0.5])])
+    with pytest.raises(ModelError, match="expected 3 levels"):
+        Model([comp], m=[np.array([0, 1.0])], u=[np.array([0, 0.5, 0.5])])
+    with pytest.raises(ModelError, match="lambda_"):
+        Model([comp], m=[np.array([0, 0.1, 0.9])], u=[np.array([0, 0.9, 0.1])], lambda_=0.0)
+
+
+def test_fixed_parameters_survive_training(prepared: Prepared) -> None:
+    comps = [NameComparison("nama"), DateComparison("tanggal_lahir"),
+             ExactComparison("jenis_kelamin"), HouseholdComparison()]
+    sex_m, sex_u = [0.0, 0.02, 0.98], [0.0, 0.5, 0.5]
+    trained = train(comps, prepared, u_pairs=50_000, seed=5,
+                    fixed={"jenis_kelamin": (sex_m, sex_u)})
+    j = trained.names.index("jenis_kelamin")
+    np.testing.assert_array_equal(trained.m[j], sex_m)
+    np.testing.assert_array_equal(trained.u[j], sex_u)
+    assert trained.fixed == [False, False, True, True]
+    assert "jenis_kelamin" not in trained.info["untrained"]
+    # the others were learned: not the starting guesses
+    assert trained.m[0][-1] != pytest.approx(NameComparison.m_prior[-1] / sum(
+        NameComparison.m_prior[1:]))
+    # and the fixed values survive persistence and a whole run with the model
+    again = Model.from_json(trained.to_json())
+    np.testing.assert_array_equal(again.m[j], sex_m)
+    assert again.fixed == trained.fixed
+    register, _ = generate_population(600, seed=12)
+    result = find_duplicates(register, model=again)
+    np.testing.assert_array_equal(result.model.m[j], sex_m)
+    np.testing.assert_array_equal(result.model.u[j], sex_u)
+    assert result.model.fixed == trained.fixed
+
+
+def test_level_weights_and_score_levels_agree(
+    model: Model, prepared: Prepared, candidates: tuple[npt.NDArray[np.int64], ...]
+) -> None:
+    left, right = candidates
+    levels = compare(model.comparisons, prepared, left, right)
+    weights = model.level_weights()
+    for comp, w, m, u in zip(model.comparisons, weights, model.m, model.u, strict=True):
+        assert len(w) == comp.n_levels
+        assert w[0] == 0.0  # missing: no evidence
+        if comp.fixed_weights is not None:
+            assert w.tolist() == [comp.fixed_weights.get(k, 0.0) for k in range(comp.n_levels)]
+        else:
+            np.testing.assert_allclose(w[1:], np.log2(m[1:] / u[1:]))
+    total = model.score_levels(prepared, levels, left)
+    tf = model.tf_adjustments(prepared, levels, left)
+    by_hand = model.prior_weight + sum(w[levels[:, j]] for j, w in enumerate(weights))
+    np.testing.assert_allclose(total, by_hand + tf.sum(axis=1), atol=1e-9)
+    assert model.prior_weight == pytest.approx(math.log2(2e-5 / (1 - 2e-5)))
+    # term-frequency adjustments only at the comparisons' tf levels, within the bounds
+    for j, comp in enumerate(model.comparisons):
+        off_tf = ~np.isin(levels[:, j], list(comp.tf_levels))
+        assert bool((tf[off_tf, j] == 0).all()), comp.name
+    assert tf.min() >= -12.0
+    assert tf.max() <= 4.0
+    # missing everywhere: the prior alone
+    nothing = np.zeros((1, len(model.comparisons)), dtype=np.int8)
+    assert model.score_levels(prepared, nothing, left[:1])[0] == pytest.approx(model.prior_weight)
+
+
+def test_summary_lists_every_level(model: Model) -> None:
+    text = model.summary()
+    assert sum(c.n_levels - 1 for c in model.comparisons) == len(text.splitlines()) - 2
