@@ -126,6 +126,18 @@ class Comparison:
         return {"kind": self.kind, "column": self.column}
 
 
+def _name_agreement_codes(prepared: Prepared, column: str, ca: I64, cb: I64) -> I8:
+    """Name agreement of value codes: one index of the column's names when the column is
+    compared broadly (deduplication); for a short list against a large register, an index of
+    just the names in these pairs, so a million register names are not analysed for 16,000."""
+    n_values = len(prepared.values[column])
+    if prepared.source is not None and n_values > 4 * (len(ca) + 1) and n_values > 50_000:
+        used, local = np.unique(np.concatenate([ca, cb]), return_inverse=True)
+        index = NameIndex([str(v) for v in prepared.values[column][used]])
+        return index.agreement(local[: len(ca)], local[len(ca) :])
+    return _name_index(prepared, column).agreement(ca, cb)
+
+
 def _name_index(prepared: Prepared, column: str) -> NameIndex:
     """The analysed distinct names of a column, built once per prepared frame."""
     key = f"name_index:{column}"
@@ -177,7 +189,7 @@ class NameComparison(Comparison):
         rest = present & ~exact & ~key
         if rest.any():
             ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            agreement = _name_index(prepared, self.column).agreement(ul, ur)
+            agreement = _name_agreement_codes(prepared, self.column, ul, ur)
             out[rest] = np.clip(agreement + 1, 1, 7)[inv]
         return out
 

@@ -49,7 +49,7 @@ from nikmatch.comparisons import Comparison, compare, default_comparisons
 from nikmatch.errors import ModelError, SchemaError
 from nikmatch.explain import Explanation, explain_pair
 from nikmatch.model import Model, estimate_lambda, train
-from nikmatch.prepare import Prepared, prepare, prepare_link
+from nikmatch.prepare import Prepared, link_prepared, prepare, prepare_link
 from nikmatch.privacy import mask_nik, mask_text
 from nikmatch.schema import ColumnMapping
 
@@ -468,7 +468,7 @@ def find_duplicates(
 
 def link(
     list_df: pd.DataFrame,
-    register_df: pd.DataFrame,
+    register_df: pd.DataFrame | Prepared,
     *,
     columns: ColumnMapping | None = None,
     register_columns: ColumnMapping | None = None,
@@ -487,12 +487,21 @@ def link(
     same person (the "belum rekam" job).  ``id_l`` labels come from ``list_df``, ``id_r`` from
     ``register_df``.  With ``one_to_one`` each list and register record is matched at most once
     (greedy, strongest pairs first).
+
+    ``register_df`` may also be the register prepared once with :func:`nikmatch.prepare`
+    (``register_columns`` then unused): a million-record register is then normalised once for
+    many lists, and with a saved ``model`` a 16,000-record list links in seconds.
     """
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
-    prepared, n_list = prepare_link(
-        list_df, register_df, columns, register_columns, reference_date=reference_date
-    )
+    if isinstance(register_df, Prepared):
+        prepared, n_list = link_prepared(
+            prepare(list_df, columns, reference_date=reference_date), register_df
+        )
+    else:
+        prepared, n_list = prepare_link(
+            list_df, register_df, columns, register_columns, reference_date=reference_date
+        )
     result = _run(
         prepared,
         model=model,

@@ -41,7 +41,7 @@ from nikmatch.names.tables import default_rules
 from nikmatch.schema import ColumnMapping, canonical_frame
 from nikmatch.text import factorize_folded, fold_texts
 
-__all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "prepare", "prepare_link"]
+__all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "link_prepared", "prepare", "prepare_link"]
 
 I32 = npt.NDArray[np.int32]
 F64 = npt.NDArray[np.float64]
@@ -330,6 +330,73 @@ def prepare_link(
         )
     )
     return prepared, len(left)
+
+
+def link_prepared(list_prepared: Prepared, register: Prepared) -> tuple[Prepared, int]:
+    """Join a prepared list to a register prepared once (``prepare(register_df)``) without
+    preparing the register again: the list's values are coded into the register's value
+    tables (new values appended), so a register of a million records is normalised once and
+    linked to many lists.  Records ``0..n_list-1`` are the list (source 0).
+
+    >>> import pandas as pd
+    >>> reg = prepare(pd.DataFrame({"nama": ["Siti Aminah", "Budi"],
+    ...                             "tanggal_lahir": ["1990-01-01", "1980-05-05"]}))
+    >>> lst = prepare(pd.DataFrame({"nama": ["SITTI AMINAH"], "tanggal_lahir": ["01-01-1990"]}))
+    >>> p, n_list = link_prepared(lst, reg)
+    >>> n_list, p.source.tolist(), p.codes["nama"].tolist()
+    (1, [0, 1, 1], [0, 0, 1])
+    """
+    if "nama" not in list_prepared.columns or "nama" not in register.columns:
+        raise SchemaError("both frames need a name column (nama)")
+    n_l, n_r = list_prepared.n, register.n
+    codes: dict[str, I32] = {}
+    values: dict[str, npt.NDArray[np.object_]] = {}
+    for name in sorted(set(list_prepared.codes) | set(register.codes)):
+        reg_vals = register.values.get(name, np.zeros(0, dtype=object))
+        reg_codes = register.codes.get(name, np.full(n_r, -1, np.int32))
+        lst_vals = list_prepared.values.get(name, np.zeros(0, dtype=object))
+        lst_codes = list_prepared.codes.get(name, np.full(n_l, -1, np.int32))
+        table = pd.Index(reg_vals)
+        where = table.get_indexer(pd.Index(lst_vals)) if len(lst_vals) else np.zeros(0, np.int64)
+        new = np.flatnonzero(where < 0)
+        where[new] = len(reg_vals) + np.arange(len(new))
+        values[name] = np.concatenate([np.asarray(reg_vals, dtype=object), lst_vals[new]])
+        mapped = np.where(lst_codes >= 0, _take(where, lst_codes), -1).astype(np.int32)
+        codes[name] = np.concatenate([mapped, reg_codes]).astype(np.int32)
+    nik_digits = np.zeros((0, 16), np.uint8)
+    if "nik" in values:
+        texts = [str(v) for v in values["nik"]]
+        nik_digits = (
+            np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).reshape(-1, 16) - 48
+            if texts
+            else nik_digits
+        )
+    report = None
+    if list_prepared.nik_report is not None and register.nik_report is not None:
+        report = pd.concat([list_prepared.nik_report, register.nik_report], ignore_index=True)
+    return (
+        Prepared(
+            n=n_l + n_r,
+            index=pd.Index(
+                np.concatenate(
+                    [
+                        np.asarray(list_prepared.index, dtype=object),
+                        np.asarray(register.index, dtype=object),
+                    ]
+                )
+            ),
+            codes=codes,
+            values=values,
+            dob=np.concatenate([list_prepared.dob, register.dob]).astype(np.int32),
+            sex=np.concatenate([list_prepared.sex, register.sex]).astype(np.int8),
+            source=np.concatenate([np.zeros(n_l, np.int8), np.ones(n_r, np.int8)]),
+            flags=pd.concat([list_prepared.flags, register.flags], ignore_index=True),
+            columns=tuple(c for c in list_prepared.columns if c in register.columns),
+            nik_digits=nik_digits.astype(np.uint8),
+            nik_report=report,
+        ),
+        n_l,
+    )
 
 
 def _prepare_canonical(
