@@ -251,11 +251,6 @@ def test_size_guard_warns_and_skips_only_the_oversize_block() -> None:
     assert as_list(*quiet) == as_list(left, right)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: blocking.iter_block_pairs drops later rules' pairs that agree on an earlier "
-    "rule's key even when that rule skipped the block as oversize, so they are never produced",
-)
 def test_size_guard_does_not_hide_pairs_from_later_rules() -> None:
     # records 0-4 share 'a' (a block over the guard); records 0 and 1 also share 'b'
     keys = {
@@ -268,11 +263,6 @@ def test_size_guard_does_not_hide_pairs_from_later_rules() -> None:
     assert (0, 1) in set(as_list(left, right))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: blocking.iter_block_pairs does not remember SortedNeighbourhood pairs, so a "
-    "rule after it produces the same pairs again",
-)
 def test_sorted_neighbourhood_before_another_rule_produces_each_pair_once() -> None:
     keys = {"a": np.array([1, 1, 2, 2], dtype=np.int64), "s": np.arange(4, dtype=np.int64)}
     rules = [SortedNeighbourhood("s", window=1), BlockOn("a")]

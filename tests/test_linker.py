@@ -153,13 +153,6 @@ def test_link_accuracy_floors(
             .reindex(listed.index, fill_value=0)).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: link() trains m on its own candidate pairs, where a listed resident's own "
-    "register record (identical NIK and KK) dominates the matches, so 'NIK different' and "
-    "'other kecamatan' get large negative weights and links to the resident's other NIK are "
-    "lost that find_duplicates finds for the very same records",
-)
 def test_link_finds_the_other_nik_whenever_find_duplicates_does(
     populations: dict[int, tuple[pd.DataFrame, pd.DataFrame]],
     dedupe: dict[int, nm.DedupeResult],
@@ -274,11 +267,6 @@ def test_explain_any_two_records_and_both_orders(
         result.explain(-1, -2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: explain.Explanation.__str__ prints the pair's index labels unmasked "
-    "(f'{id_l!r}'), so a register indexed by NIK shows full NIKs",
-)
 def test_explanation_masks_nik_index_labels(
     populations: dict[int, tuple[pd.DataFrame, pd.DataFrame]],
     dedupe: dict[int, nm.DedupeResult],

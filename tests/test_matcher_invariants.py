@@ -181,12 +181,6 @@ def test_all_records_identical(register: pd.DataFrame, model: nm.Model) -> None:
     assert result.clusters["cluster_size"].max() == MAX_CLUSTER_SIZE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: cluster._split_component removes one edge at a time and recomputes the "
-    "connected components after each, O(edges^2): 300 identical records take ~30 s and "
-    "1,000 would take hours",
-)
 def test_splitting_a_big_component_is_not_quadratic_in_edges(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -256,11 +250,6 @@ def test_birth_date_types_give_the_same_pairs(register: pd.DataFrame, model: nm.
     pd.testing.assert_frame_equal(trained.clusters, base.clusters)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: dates.parse_dates casts to datetime64[ns] unchecked, so 9999-12-31 (and any "
-    "year after 2262) wraps around to an in-range day (1816-03-29) instead of missing/unreadable",
-)
 @pytest.mark.parametrize(
     "values",
     [

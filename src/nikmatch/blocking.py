@@ -263,14 +263,45 @@ def _rule_blocks(rule: BlockOn, key: IntArray, source: npt.NDArray[np.int8] | No
     )
 
 
-def _earlier_agree(
-    keys: Sequence[IntArray], left: IntArray, right: IntArray
-) -> npt.NDArray[np.bool_]:
+@dataclass(frozen=True)
+class _Seen:
+    """What an earlier rule produced: pairs agreeing on ``key`` (blocks it skipped as too large
+    excluded), or, for a sorted neighbourhood, pairs at most ``window`` apart in its order."""
+
+    key: IntArray
+    window: int = 0  # 0: key equality; > 0: |position difference| <= window
+
+
+def _earlier_agree(seen: Sequence[_Seen], left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
     hit = np.zeros(len(left), dtype=bool)
-    for k in keys:
-        kl = k[left]
-        hit |= (kl >= 0) & (kl == k[right])
+    for s in seen:
+        kl, kr = s.key[left], s.key[right]
+        if s.window:
+            hit |= (kl >= 0) & (kr >= 0) & (np.abs(kl - kr) <= s.window)
+        else:
+            hit |= (kl >= 0) & (kl == kr)
     return hit
+
+
+def _produced_key(key: IntArray, max_block_size: int) -> IntArray:
+    """``key`` with the records of blocks larger than ``max_block_size`` set to -1 (those
+    blocks were skipped, so their pairs are still open to later rules)."""
+    valid = key >= 0
+    if not valid.any():
+        return key
+    counts = np.bincount(key[valid])
+    big = np.zeros(len(key), dtype=bool)
+    big[valid] = counts[key[valid]] > max_block_size
+    return np.where(big, -1, key) if big.any() else key
+
+
+def _sn_positions(rule: SortedNeighbourhood, keys: KeyTable) -> IntArray:
+    rank = np.asarray(keys[rule.sort_field], dtype=np.int64)
+    valid = np.flatnonzero(rank >= 0)
+    order = valid[np.argsort(rank[valid], kind="stable")]
+    pos = np.full(len(rank), -1, dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    return pos
 
 
 def iter_block_pairs(
@@ -289,7 +320,7 @@ def iter_block_pairs(
     pair is produced only by the first rule that finds it.  Memory is bounded by ``chunk_pairs``
     (a single block larger than that is still produced whole; ``max_block_size`` bounds it).
     """
-    previous_keys: list[IntArray] = []
+    previous_keys: list[_Seen] = []
     for idx, rule in enumerate(rules):
         if isinstance(rule, SortedNeighbourhood):
             for left, right in _sorted_neighbourhood(rule, keys, source, chunk_pairs):
@@ -298,6 +329,7 @@ def iter_block_pairs(
                     left, right = left[~drop], right[~drop]
                 if len(left):
                     yield idx, left, right
+            previous_keys.append(_Seen(_sn_positions(rule, keys), rule.window))
             continue
         key = combined_key(keys, rule.fields)
         blocks = _rule_blocks(rule, key, source)
@@ -337,7 +369,7 @@ def iter_block_pairs(
                 if len(left):
                     yield idx, left, right
                 lo = hi
-        previous_keys.append(key)
+        previous_keys.append(_Seen(_produced_key(key, rule.max_block_size)))
 
 
 def _sorted_neighbourhood(
@@ -417,7 +449,7 @@ def blocking_diagnostics(
      {'rule': 'b', 'pairs': 2, 'new_pairs': 1, 'largest_block': 2}]
     """
     rows = []
-    previous: list[IntArray] = []
+    previous: list[_Seen] = []
     for rule in rules:
         if isinstance(rule, SortedNeighbourhood):
             valid = int((np.asarray(keys[rule.sort_field]) >= 0).sum())
@@ -433,6 +465,7 @@ def blocking_diagnostics(
                     "skipped_pairs": 0,
                 }
             )
+            previous.append(_Seen(_sn_positions(rule, keys), rule.window))
             continue
         key = combined_key(keys, rule.fields)
         blocks = _rule_blocks(rule, key, source)
@@ -467,7 +500,7 @@ def blocking_diagnostics(
                 "skipped_pairs": blocks.skipped_pairs,
             }
         )
-        previous.append(key)
+        previous.append(_Seen(_produced_key(key, rule.max_block_size)))
     frame: pd.DataFrame = pd.DataFrame(rows)
     return frame
 

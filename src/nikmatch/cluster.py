@@ -157,12 +157,29 @@ def _split_component(
         bad[iu[neg], ju[neg]] = True
         bad |= bad.T
     order = np.argsort(weights, kind="stable")  # weakest first
-    alive = np.ones(len(el), dtype=bool)
-    for idx in order:
-        labels = _components(k, el[alive], er[alive])
-        sizes = np.bincount(labels)
-        same = labels[:, None] == labels[None, :]
-        if not (bad & same).any() and sizes.max() <= max_cluster_size:
-            return labels
-        alive[idx] = False
-    return np.arange(k, dtype=np.int64)
+    checked = bool(bad.any())
+
+    def labels_without(removed: int) -> I64 | None:
+        """Components once the ``removed`` weakest edges are cut, if they are acceptable."""
+        keep = order[removed:]
+        labels = _components(k, el[keep], er[keep])
+        if np.bincount(labels).max() > max_cluster_size:
+            return None
+        if checked and (bad & (labels[:, None] == labels[None, :])).any():
+            return None
+        return labels
+
+    # cutting more edges only splits more, so the fewest cuts that satisfy both rules are
+    # found by bisection: O(log edges) component passes instead of one per edge
+    lo, hi = 0, len(order)
+    best = labels_without(lo)
+    if best is not None:
+        return best
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if labels_without(mid) is None:
+            lo = mid
+        else:
+            hi = mid
+    found = labels_without(hi)
+    return found if found is not None else np.arange(k, dtype=np.int64)

@@ -50,6 +50,17 @@ def _datetimes_to_days(values: Any) -> npt.NDArray[np.int32]:
     return out.astype(np.int32)
 
 
+def _native(series: pd.Series) -> npt.NDArray[np.datetime64]:
+    """The dates in their own unit (s, ms, us or ns): never through ``datetime64[ns]``, whose
+    range ends in 2262 (9999-12-31 would wrap round to 1816)."""
+    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
+        series = pd.to_datetime(series, errors="coerce")
+    arr = np.asarray(series.to_numpy())
+    if arr.dtype.kind != "M":
+        return np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[D]")
+    return arr
+
+
 def parse_dates(values: pd.Series | Any) -> npt.NDArray[np.int32]:
     """Parse a column of birth dates to ``int32`` days since 1970-01-01.
 
@@ -62,15 +73,16 @@ def parse_dates(values: pd.Series | Any) -> npt.NDArray[np.int32]:
     [10958]
     >>> parse_dates(pd.Series([dt.date(1970, 1, 2), 12.5])).tolist() == [1, int(MISSING_DAY)]
     True
+    >>> far = pd.Series(np.array(["9999-12-31"], dtype="datetime64[s]"))
+    >>> parse_dates(far).tolist() == [int(MISSING_DAY)]
+    True
     """
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if len(series) == 0:
         return np.zeros(0, dtype=np.int32)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         naive = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
-        return _datetimes_to_days(
-            naive.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-        )
+        return _datetimes_to_days(_native(naive))
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     uniq_days = np.full(len(uniques), int(MISSING_DAY), dtype=np.int64)
     objs = np.asarray(uniques, dtype=object)
@@ -79,9 +91,7 @@ def parse_dates(values: pd.Series | Any) -> npt.NDArray[np.int32]:
     )
     if is_date.any():
         conv = pd.to_datetime(pd.Series(objs[is_date]), errors="coerce")
-        uniq_days[is_date] = _datetimes_to_days(
-            conv.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-        )
+        uniq_days[is_date] = _datetimes_to_days(_native(conv))
     is_text = np.fromiter((isinstance(v, str) for v in objs), dtype=bool, count=len(objs))
     if is_text.any():
         text = pd.Series(objs[is_text], dtype="string").str.strip()
@@ -95,9 +105,7 @@ def parse_dates(values: pd.Series | Any) -> npt.NDArray[np.int32]:
             if fmt == "%Y-%m-%d":
                 chunk = chunk.str.slice(0, 10).str.replace(r"-(\d)(?=-|$)", r"-0\1", regex=True)
             parsed = pd.to_datetime(chunk, format=fmt, errors="coerce")
-            result[mask] = _datetimes_to_days(
-                parsed.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-            )
+            result[mask] = _datetimes_to_days(_native(parsed))
             done |= mask
         uniq_days[is_text] = result
     out = np.full(len(series), int(MISSING_DAY), dtype=np.int32)

@@ -18,7 +18,7 @@ import pandas as pd
 from nikmatch.dates import MISSING_DAY, days_to_dates
 from nikmatch.model import Model
 from nikmatch.prepare import Prepared
-from nikmatch.privacy import mask_nik
+from nikmatch.privacy import mask_nik, mask_text
 
 __all__ = ["Explanation", "explain_pair"]
 
@@ -50,8 +50,9 @@ class Explanation:
         return 1.0 / (1.0 + math.pow(2.0, -self.match_weight))
 
     def __str__(self) -> str:
+        ids = f"{mask_text(repr(self.id_l))} ~ {mask_text(repr(self.id_r))}"
         lines = [
-            f"pair {self.id_l!r} ~ {self.id_r!r}: match weight {self.match_weight:+.2f} bits, "
+            f"pair {ids}: match weight {self.match_weight:+.2f} bits, "
             f"probability {self.match_probability:.4f}",
             f"  {'prior (how rare a match is)':<62} {self.prior:+7.2f}",
         ]
@@ -66,7 +67,8 @@ class Explanation:
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
         head = (
-            f"<p><b>{self.id_l!r} ~ {self.id_r!r}</b>: weight {self.match_weight:+.2f}, "
+            f"<p><b>{mask_text(repr(self.id_l))} ~ {mask_text(repr(self.id_r))}</b>: "
+            f"weight {self.match_weight:+.2f}, "
             f"probability {self.match_probability:.4f}</p>"
         )
         return head + self.table.to_html(index=False)

@@ -463,6 +463,12 @@ def train(
             source=prepared.source,
             seed=seed + 101 * (i + 1),
         )
+        if prepared.source is not None and "nik" in prepared.codes:
+            # linking: a listed resident's own register record (the same NIK) is the easy
+            # match and would teach EM that matches share NIK and KK; the job is the *other* NIK
+            nk = prepared.codes["nik"]
+            other = ~((nk[left] >= 0) & (nk[left] == nk[right]))
+            left, right = left[other], right[other]
         if len(left) == 0:
             runs_info.append({"rule": block.rule.name, "pairs": 0})
             continue
