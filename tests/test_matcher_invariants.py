@@ -318,13 +318,6 @@ def test_row_order_does_not_change_scores_matches_or_clusters_of_a_model(
     np.testing.assert_allclose(ordered.loc[common], by_pair.loc[common], atol=1e-3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: training depends on row order (model.estimate_u draws random pairs by row "
-    "position, blocking.sample_block_pairs picks pairs by position within a block), so a "
-    "shuffled register gets other m/u: pair 1413~1497 of generate_population(1500, seed=21) "
-    "scores 7.44 bits (p=0.994) in file order and 5.72 bits (p=0.981) shuffled",
-)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_row_order_does_not_change_matches_or_clusters(
     register: pd.DataFrame, base: nm.DedupeResult, seed: int

@@ -342,6 +342,9 @@ class Model:
 
 
 def _random_pairs(prepared: Prepared, n_pairs: int, rng: np.random.Generator) -> tuple[I64, I64]:
+    """Random record pairs, drawn over the records in :meth:`Prepared.content_rank` order so
+    that the same records are drawn whatever the order of the input rows."""
+    by_content = np.argsort(prepared.content_rank(), kind="stable")
     if prepared.source is None:
         n = prepared.n
         if n < 2:
@@ -351,9 +354,11 @@ def _random_pairs(prepared: Prepared, n_pairs: int, rng: np.random.Generator) ->
         a = rng.integers(0, n, size=k)
         b = rng.integers(0, n - 1, size=k)
         b = np.where(b >= a, b + 1, b)
+        a, b = by_content[a], by_content[b]
         return np.minimum(a, b), np.maximum(a, b)
-    left_pos = np.flatnonzero(prepared.source == 0)
-    right_pos = np.flatnonzero(prepared.source == 1)
+    side = prepared.source[by_content]
+    left_pos = by_content[side == 0]
+    right_pos = by_content[side == 1]
     if len(left_pos) == 0 or len(right_pos) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     k = int(min(n_pairs, len(left_pos) * len(right_pos)))
@@ -462,6 +467,7 @@ def train(
             pairs_per_block,
             source=prepared.source,
             seed=seed + 101 * (i + 1),
+            rank=prepared.content_rank(),
         )
         if prepared.source is not None and "nik" in prepared.codes:
             # linking: a listed resident's own register record (the same NIK) is the easy
