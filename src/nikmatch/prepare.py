@@ -552,6 +552,9 @@ def _prepare_canonical(
     )
 
 
+#: Records one resident may plausibly have (counting people from records in :func:`tf_table`).
+MAX_RECORDS_PER_PERSON = 3
+
 #: For the term frequency of a field, the field whose distinct values tell people apart.
 TF_DISTINCT_BY: dict[str, str] = {
     "nama": "tanggal_lahir",
@@ -600,6 +603,10 @@ def tf_table(
         combo = np.unique(codes[known] * (int(other.max()) + 1) + other[known])
         counts = np.bincount(combo // (int(other.max()) + 1), minlength=n_values)
         counts = counts + np.bincount(codes[mask & (other < 0)], minlength=n_values)
+        # one person has a few records at most: many records sharing one value and one
+        # companion (90,000 "MUHAMMAD RIZKI" born on 1 January) are many people, not one
+        raw = np.bincount(codes[mask], minlength=n_values)
+        counts = np.maximum(counts, np.ceil(raw / MAX_RECORDS_PER_PERSON).astype(np.int64))
     else:
         counts = np.bincount(codes[mask], minlength=n_values)
     out = np.asarray(np.maximum(counts[:n_values].astype(np.float64), 1.0) / total)
@@ -651,6 +658,8 @@ def joint_tf(
         pairs = np.unique(codes[known] * width + other[known])
         counts = np.bincount(pairs // width, minlength=n_values)
         counts = counts + np.bincount(codes[mask & (other < 0)], minlength=n_values)
+        raw = np.bincount(codes[mask], minlength=n_values)
+        counts = np.maximum(counts, np.ceil(raw / MAX_RECORDS_PER_PERSON).astype(np.int64))
     else:
         counts = np.bincount(codes[mask], minlength=n_values)
     counts = counts[:n_values].astype(np.int64)
