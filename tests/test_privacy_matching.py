@@ -71,7 +71,10 @@ def test_exact_only_matching_gives_the_same_pairs_on_tokens() -> None:
     assert _pair_set(on_raw.matches) == _pair_set(on_tokens.matches)
     merged = on_raw.pairs.merge(on_tokens.pairs, on=["id_l", "id_r"], suffixes=("_raw", "_tok"))
     assert len(merged) == len(on_raw.pairs)
-    np.testing.assert_allclose(merged["match_weight_raw"], merged["match_weight_tok"])
+    # training samples records in an order derived from their values (so that shuffled rows
+    # give the same model); tokens are other values, so the samples, and the weights, differ a
+    # little while every pair and match stays the same
+    np.testing.assert_allclose(merged["match_weight_raw"], merged["match_weight_tok"], atol=1.0)
     assert on_raw.clusters.index.equals(raw.index)
     # same partition: cluster labels numbered by first appearance are identical
     first_raw = pd.factorize(on_raw.clusters["cluster_id"])[0]
@@ -94,5 +97,11 @@ def test_exact_only_linkage_gives_the_same_links_on_tokens() -> None:
     token_links = set(zip(on_tokens.pairs["id_l"], on_tokens.pairs["id_r"], strict=True))
     assert raw_links == token_links
     merged = on_raw.pairs.merge(on_tokens.pairs, on=["id_l", "id_r"], suffixes=("_raw", "_tok"))
-    np.testing.assert_allclose(merged["match_weight_raw"], merged["match_weight_tok"])
-    pd.testing.assert_frame_equal(on_raw.clusters, on_tokens.clusters)
+    np.testing.assert_allclose(merged["match_weight_raw"], merged["match_weight_tok"], atol=1.0)
+    pd.testing.assert_frame_equal(
+        on_raw.clusters.drop(columns="best_probability"),
+        on_tokens.clusters.drop(columns="best_probability"),
+    )
+    np.testing.assert_allclose(
+        on_raw.clusters["best_probability"], on_tokens.clusters["best_probability"], atol=1e-3
+    )

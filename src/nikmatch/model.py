@@ -39,7 +39,13 @@ import numpy.typing as npt
 
 from nikmatch._version import __version__
 from nikmatch.blocking import BlockOn, sample_block_pairs
-from nikmatch.comparisons import Comparison, NameComparison, compare, comparison_from_dict
+from nikmatch.comparisons import (
+    Comparison,
+    ExactComparison,
+    NameComparison,
+    compare,
+    comparison_from_dict,
+)
 from nikmatch.em import fit_em, pattern_counts
 from nikmatch.errors import ModelError
 from nikmatch.prepare import Prepared, joint_tf, tf_table
@@ -374,7 +380,8 @@ def estimate_u(
     n_pairs: int = 1_000_000,
     seed: int = 0,
 ) -> list[F64]:
-    """``u`` per comparison from random record pairs (add-half smoothing, level 0 ignored)."""
+    """``u`` per comparison from random record pairs (add-half smoothing, level 0 ignored);
+    same/different comparisons (:class:`ExactComparison`) exactly from value counts."""
     rng = np.random.default_rng(seed)
     left, right = _random_pairs(prepared, n_pairs, rng)
     levels = compare(comparisons, prepared, left, right)
@@ -387,8 +394,42 @@ def estimate_u(
         counts[1:] += 0.5
         u = counts / counts.sum()
         u[0] = 0.0
-        out.append(u)
+        exact = _exact_u(comp, prepared)
+        out.append(exact if exact is not None else u)
     return out
+
+
+def _exact_u(comp: Comparison, prepared: Prepared) -> F64 | None:
+    """``u`` of a same/different comparison computed from value counts, not sampled: the share
+    of present-present record pairs that agree is ``sum c(c-1) / (P(P-1))`` (list x register:
+    ``sum cL cR / (PL PR)``).  Exact, and the same on pseudonymised data."""
+    if not isinstance(comp, ExactComparison):
+        return None
+    if comp.column == "jenis_kelamin":
+        codes = np.where(prepared.sex > 0, prepared.sex.astype(np.int64), -1)
+    elif comp.column in prepared.codes:
+        codes = prepared.codes[comp.column].astype(np.int64)
+    else:
+        return None
+    present = codes >= 0
+    if prepared.source is None:
+        c = np.bincount(codes[present]).astype(np.float64)
+        p = float(present.sum())
+        if p < 2:
+            return None
+        agree = float((c * (c - 1)).sum()) / (p * (p - 1))
+    else:
+        left = present & (prepared.source == 0)
+        right = present & (prepared.source == 1)
+        size = int(codes.max(initial=-1)) + 1
+        cl = np.bincount(codes[left], minlength=size).astype(np.float64)
+        cr = np.bincount(codes[right], minlength=size).astype(np.float64)
+        pl, pr = float(left.sum()), float(right.sum())
+        if pl < 1 or pr < 1:
+            return None
+        agree = float((cl * cr).sum()) / (pl * pr)
+    agree = min(max(agree, 1e-9), 1.0 - 1e-9)
+    return np.array([0.0, 1.0 - agree, agree], dtype=np.float64)
 
 
 #: Identity fields used for training blocks, with the comparisons each one stands for.
