@@ -168,7 +168,9 @@ if [ "${NIKMATCH_SKIP_PANDAS2:-0}" != "1" ]; then
     "$PY" -m venv .venv-pd2
     .venv-pd2/bin/python -m pip install -q -U pip
   fi
-  .venv-pd2/bin/python -m pip install -q -e ".[test]" "pandas>=2.2,<3" "numpy>=2"
+  # recordlinkage (pins pandas < 3) only here: tests/test_interop.py's round trip runs in it
+  .venv-pd2/bin/python -m pip install -q -e ".[test]" "pandas>=2.2,<3" "numpy>=2" "recordlinkage==0.16"
+  .venv-pd2/bin/python -c 'import recordlinkage; print("recordlinkage", recordlinkage.__version__)' 
   .venv-pd2/bin/python -c 'import pandas, sys; v = pandas.__version__; print("pandas", v); sys.exit(0 if v.startswith("2.") else 1)'
   .venv-pd2/bin/python -m pytest -p no:cacheprovider
 else

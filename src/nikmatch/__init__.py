@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 from nikmatch._version import __version__
-from nikmatch.blocking import BlockOn, SortedNeighbourhood, blocking_diagnostics
+from nikmatch.blocking import BlockOn, GivenPairs, SortedNeighbourhood, blocking_diagnostics
 from nikmatch.check import check_niks
 from nikmatch.comparisons import (
     DateComparison,
@@ -42,6 +42,7 @@ from nikmatch.errors import (
 from nikmatch.evaluate import pairwise_metrics
 from nikmatch.explain import Explanation
 from nikmatch.export import safe_cell, write_csv, write_xlsx
+from nikmatch.features import comparison_features
 from nikmatch.kk import KK, KKReport, parse_kk, validate_kk
 from nikmatch.linker import DEFAULT_THRESHOLD, DedupeResult, LinkResult, find_duplicates, link
 from nikmatch.model import Model, train
@@ -62,6 +63,7 @@ __all__ = [
     "DomicileComparison",
     "ExactComparison",
     "Explanation",
+    "GivenPairs",
     "HouseholdComparison",
     "IdentifierComparison",
     "InvalidKKError",
@@ -84,6 +86,7 @@ __all__ = [
     "blocking_diagnostics",
     "check_niks",
     "clean_nik",
+    "comparison_features",
     "compose_nik",
     "default_comparisons",
     "find_duplicates",

@@ -34,6 +34,7 @@ __all__ = [
     "BlockOn",
     "BlockingRule",
     "BlockingWarning",
+    "GivenPairs",
     "SortedNeighbourhood",
     "block_pairs",
     "blocking_diagnostics",
@@ -116,7 +117,26 @@ class SortedNeighbourhood:
         }
 
 
-BlockingRule = BlockOn | SortedNeighbourhood
+@dataclass(frozen=True, eq=False)
+class GivenPairs:
+    """Candidate pairs chosen elsewhere (record positions), e.g. the candidate links of
+    recordlinkage's indexers: scored as they are.  Placed after other rules, pairs those rules
+    already produced are not scored twice.
+
+    >>> import numpy as np
+    >>> GivenPairs(np.array([0, 1]), np.array([2, 3])).name
+    'given pairs (2)'
+    """
+
+    left: IntArray
+    right: IntArray
+
+    @property
+    def name(self) -> str:
+        return f"given pairs ({len(self.left)})"
+
+
+BlockingRule = BlockOn | SortedNeighbourhood | GivenPairs
 
 
 def rule_from_dict(data: Mapping[str, object]) -> BlockingRule:
@@ -335,6 +355,19 @@ def iter_block_pairs(
     """
     previous_keys: list[_Seen] = []
     for idx, rule in enumerate(rules):
+        if isinstance(rule, GivenPairs):
+            gl = np.asarray(rule.left, dtype=np.int64)
+            gr = np.asarray(rule.right, dtype=np.int64)
+            if source is None:
+                gl, gr = np.minimum(gl, gr), np.maximum(gl, gr)
+            for lo in range(0, len(gl), chunk_pairs):
+                left, right = gl[lo : lo + chunk_pairs], gr[lo : lo + chunk_pairs]
+                drop = _earlier_agree(previous_keys, left, right)
+                if drop.any():
+                    left, right = left[~drop], right[~drop]
+                if len(left):
+                    yield idx, left, right
+            continue
         if isinstance(rule, SortedNeighbourhood):
             for left, right in _sorted_neighbourhood(rule, keys, source, chunk_pairs):
                 drop = _earlier_agree(previous_keys, left, right)
@@ -464,6 +497,19 @@ def blocking_diagnostics(
     rows = []
     previous: list[_Seen] = []
     for rule in rules:
+        if isinstance(rule, GivenPairs):
+            rows.append(
+                {
+                    "rule": rule.name,
+                    "pairs": len(rule.left),
+                    "new_pairs": len(rule.left),
+                    "largest_block": 2 if len(rule.left) else 0,
+                    "largest_blocks": "",
+                    "skipped_records": 0,
+                    "skipped_pairs": 0,
+                }
+            )
+            continue
         if isinstance(rule, SortedNeighbourhood):
             valid = int((np.asarray(keys[rule.sort_field]) >= 0).sum())
             pairs = sum(max(valid - s, 0) for s in range(1, rule.window + 1))

@@ -160,7 +160,8 @@ def _factorize(values: Sequence[pd.Series]) -> tuple[list[Int64Array], int]:
         high = max(int(a.max()) for a in non_empty)
         if high - low < 2**31:
             return [a - low for a in arrays], high - low + 1
-    combined = pd.concat([v.reset_index(drop=True) for v in values], ignore_index=True)
+    parts = [v.reset_index(drop=True) for v in values if len(v)]
+    combined = pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=object)
     if combined.isna().any():
         raise SchemaError("pair ids must not be missing (found NaN/None in id_l or id_r)")
     codes, uniques = pd.factorize(combined, sort=False)

@@ -40,6 +40,7 @@ import pandas as pd
 from nikmatch.blocking import (
     BlockingRule,
     BlockOn,
+    GivenPairs,
     SortedNeighbourhood,
     blocking_diagnostics,
     iter_block_pairs,
@@ -435,6 +436,7 @@ def find_duplicates(
     keep_probability: float = KEEP_PROBABILITY,
     chunk_pairs: int = 4_000_000,
     reference_date: dt.date | None = None,
+    candidate_pairs: pd.MultiIndex | pd.DataFrame | None = None,
 ) -> DedupeResult:
     """Find records of a register that are likely the same person (see module docstring).
 
@@ -442,12 +444,19 @@ def find_duplicates(
     header spellings are detected).  Without ``model`` one is trained on ``df`` (unsupervised);
     with ``model`` (e.g. :meth:`Model.load`) its parameters are used and only ``λ`` is
     re-estimated for this data, unless ``lambda_`` fixes it.
+
+    ``candidate_pairs`` (index labels, as a ``MultiIndex`` such as recordlinkage's indexers
+    return, or a frame with ``id_l``/``id_r``) are scored instead of the default blocking, or
+    after ``blocking_rules`` when both are given.
     """
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
     started = time.perf_counter()
     prepared = prepare(df, columns, reference_date=reference_date)
     prepare_seconds = round(time.perf_counter() - started, 3)
+    if candidate_pairs is not None:
+        given = _given_pairs(candidate_pairs, df.index, df.index, offset=0)
+        blocking_rules = [*(blocking_rules or []), given]
     result = _run(
         prepared,
         model=model,
@@ -482,6 +491,7 @@ def link(
     keep_probability: float = KEEP_PROBABILITY,
     chunk_pairs: int = 4_000_000,
     reference_date: dt.date | None = None,
+    candidate_pairs: pd.MultiIndex | pd.DataFrame | None = None,
 ) -> LinkResult:
     """Find, for each record of ``list_df``, the ``register_df`` records that are likely the
     same person (the "belum rekam" job).  ``id_l`` labels come from ``list_df``, ``id_r`` from
@@ -491,6 +501,7 @@ def link(
     ``register_df`` may also be the register prepared once with :func:`nikmatch.prepare`
     (``register_columns`` then unused): a million-record register is then normalised once for
     many lists, and with a saved ``model`` a 16,000-record list links in seconds.
+    ``candidate_pairs`` (list label, register label) are scored as in :func:`find_duplicates`.
     """
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
@@ -502,6 +513,10 @@ def link(
         prepared, n_list = prepare_link(
             list_df, register_df, columns, register_columns, reference_date=reference_date
         )
+    if candidate_pairs is not None:
+        register_index = prepared.index[n_list:]
+        given = _given_pairs(candidate_pairs, list_df.index, register_index, offset=n_list)
+        blocking_rules = [*(blocking_rules or []), given]
     result = _run(
         prepared,
         model=model,
@@ -520,6 +535,30 @@ def link(
         result.pairs = _one_to_one(result.pairs, threshold)
         result.clusters = _link_clusters(result, list_df.index, n_list)
     return result
+
+
+def _given_pairs(
+    pairs: pd.MultiIndex | pd.DataFrame, left_index: pd.Index, right_index: Any, *, offset: int
+) -> GivenPairs:
+    """Index labels of candidate pairs -> record positions (clear errors, nothing dropped)."""
+    if isinstance(pairs, pd.MultiIndex):
+        if pairs.nlevels != 2:
+            raise ValueError("candidate_pairs: a MultiIndex of two levels (left, right) expected")
+        labels_l, labels_r = pairs.get_level_values(0), pairs.get_level_values(1)
+    elif isinstance(pairs, pd.DataFrame) and {"id_l", "id_r"} <= set(pairs.columns):
+        labels_l, labels_r = pd.Index(pairs["id_l"]), pd.Index(pairs["id_r"])
+    else:
+        raise ValueError("candidate_pairs: a MultiIndex or a frame with id_l and id_r expected")
+    left_index, right_index = pd.Index(left_index), pd.Index(right_index)
+    if not left_index.is_unique or not right_index.is_unique:
+        raise ValueError("candidate_pairs need unique index labels in the input frames")
+    pl, pr = left_index.get_indexer(labels_l), right_index.get_indexer(labels_r)
+    unknown = int(((pl < 0) | (pr < 0)).sum())
+    if unknown:
+        raise KeyError(f"candidate_pairs: {unknown} pair(s) name records not in the input")
+    # deduplication: a record is never its own candidate
+    keep = (pl != pr) if offset == 0 else np.ones(len(pl), dtype=bool)
+    return GivenPairs(pl[keep].astype(np.int64), (pr[keep] + offset).astype(np.int64))
 
 
 def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:

@@ -241,6 +241,64 @@ class Model:
         return total
 
     # ---- persistence ---------------------------------------------------------------------
+    def update_from_labels(
+        self,
+        prepared: Prepared,
+        left: I64,
+        right: I64,
+        is_match: npt.ArrayLike,
+        *,
+        strength: float = 50.0,
+    ) -> Model:
+        """A copy whose ``m`` is re-estimated from pairs a person has confirmed.
+
+        ``left``/``right`` are record positions in ``prepared`` (``result.prepared``; a
+        result's ``pairs`` carry them as ``row_l``/``row_r``) and ``is_match`` the verdicts
+        from the field.  Each learned comparison's ``m`` becomes the level frequencies among
+        the confirmed matches, with the current ``m`` counting as ``strength`` pairs (a few
+        dozen verdicts refine the model; they do not replace it).  ``u`` (random pairs, almost
+        all non-matches) and fixed comparisons are kept; confirmed non-matches are used by
+        :mod:`nikmatch.evaluate`, not here.
+
+        >>> import numpy as np, pandas as pd
+        >>> from nikmatch.comparisons import ExactComparison
+        >>> from nikmatch.prepare import prepare
+        >>> p = prepare(pd.DataFrame({"nama": ["Ani", "Ani", "Budi", "Budi"],
+        ...                           "tanggal_lahir": ["1990-01-01"] * 4}))
+        >>> m = Model([ExactComparison("nama")], m=[np.array([0, 0.5, 0.5])],
+        ...           u=[np.array([0, 0.9, 0.1])])
+        >>> new = m.update_from_labels(p, np.array([0, 2]), np.array([1, 3]), [True, True],
+        ...                            strength=2.0)
+        >>> new.m[0].round(2).tolist()
+        [0.0, 0.25, 0.75]
+        """
+        verdict = np.asarray(is_match, dtype=bool)
+        left = np.asarray(left, dtype=np.int64)[verdict]
+        right = np.asarray(right, dtype=np.int64)[verdict]
+        levels = compare(self.comparisons, prepared, left, right)
+        new_m: list[F64] = []
+        for j, comp in enumerate(self.comparisons):
+            if self.fixed[j]:
+                new_m.append(self.m[j].copy())
+                continue
+            counts = np.bincount(levels[:, j], minlength=comp.n_levels)[: comp.n_levels]
+            counts = counts.astype(np.float64)
+            counts[0] = 0.0
+            est = counts + strength * self.m[j]
+            est[0] = 0.0
+            est[1:] = np.maximum(est[1:], M_FLOOR * max(float(est.sum()), 1.0))
+            new_m.append(est / est.sum())
+        info = dict(self.info)
+        info["labelled_matches"] = int(verdict.sum())
+        return Model(
+            self.comparisons,
+            new_m,
+            [u.copy() for u in self.u],
+            lambda_=self.lambda_,
+            fixed=list(self.fixed),
+            info=info,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (stable, versioned format)."""
         return {
