@@ -584,8 +584,7 @@ def sample_block_pairs(
     n).  One pair per block keeps true matches a large share of the training pairs at a
     million records as at fifty thousand, so ``m`` comes out the same (measured: EM's λ and
     birth-date ``m`` within 0.01 of the truth at both sizes).  ``max_block_size`` is ignored
-    here: sampling is what makes large blocks safe.  ``max_block_size`` is
-    ignored here: sampling is what makes large blocks safe.  With ``rank`` (a per-record order
+    here: sampling is what makes large blocks safe.  With ``rank`` (a per-record order
     from the records' values, :meth:`~nikmatch.prepare.Prepared.content_rank`) the sample
     does not depend on the order of the input rows.
 

@@ -12,19 +12,21 @@ Kinds (``kind`` attribute) and their levels:
 ``name``          missing, different, similar, very similar, initials, reordered, key, exact
 ``date``          missing, different, within a year, one-digit slip, day/month swap,
                   exact on a default date (1 Jul, 31 Dec, 1 Jan), exact
-``nik``           missing, different, same birth-date part, same region and date (other
-                  serial), one digit or transposition apart, identical
+``nik``           missing, different, same region of issue (digits 1-6), identical
 ``exact``         missing, different, same
 ``text``          missing, different, partly similar, similar, exact
 ``wilayah``       missing, other kecamatan, same kecamatan, same kelurahan, same RT/RW
 ``identifier``    missing, different, one edit apart, identical
-``household``     not applicable, same household, twins pattern, parent/child pattern
+``domicile``      missing, other kecamatan, same kecamatan, same kelurahan, same RT/RW,
+                  same address, same KK
+``household``     not applicable, same household, twins pattern, parent/child pattern,
+                  another family member
 ================  =====================================================================
 
-The ``household`` comparison carries fixed, documented weights (it is not learned): same KK (or
-same mother at the same address) with the same birth date but a clearly different given name is
-the signature of twins, and the same name with a generation between the birth dates that of a
-parent and child; both are strong evidence of *two* people.
+The ``household`` comparison carries fixed, documented veto weights (it is not learned): twins
+(the same birth date, or one slip apart, with a name word the other record lacks), a parent and
+child (the same name, a generation apart) and other members of one family (the same KK or
+mother, unrelated birth dates) are *two* people however much else they share.
 
 >>> import pandas as pd
 >>> from nikmatch.prepare import prepare
@@ -827,6 +829,8 @@ def compare(
     out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
     known: dict[str, I8] = {}
     for j, comp in enumerate(comparisons):
+        if not comp.available(prepared):
+            continue  # a reused model on data without this column: level 0, no evidence
         if isinstance(comp, HouseholdComparison):
             out[:, j] = comp.compute(prepared, left, right, known=known)
         else:

@@ -163,8 +163,9 @@ def explain_pair(
                 "level": comp.level_labels[lv],
                 "left": _display_value(prepared, field, pos_l),
                 "right": _display_value(prepared, field, pos_r),
-                "m": float(model.m[j][lv]) if lv else float("nan"),
-                "u": float(model.u[j][lv]) if lv else float("nan"),
+                # fixed-weight comparisons (household) have no learned m/u to show
+                "m": float(model.m[j][lv]) if lv and comp.fixed_weights is None else float("nan"),
+                "u": float(model.u[j][lv]) if lv and comp.fixed_weights is None else float("nan"),
                 "weight": float(weights[j][lv]),
                 "tf_adjustment": float(tf[j]),
                 "contribution": float(weights[j][lv] + tf[j]),

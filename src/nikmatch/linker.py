@@ -47,6 +47,7 @@ from nikmatch.blocking import (
 )
 from nikmatch.cluster import cluster_pairs
 from nikmatch.comparisons import Comparison, compare, default_comparisons
+from nikmatch.dates import MISSING_DAY
 from nikmatch.errors import ModelError, SchemaError
 from nikmatch.explain import Explanation, explain_pair
 from nikmatch.model import Model, estimate_lambda, train
@@ -113,8 +114,6 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
             # a mistyped birth date and a changed name at once: the mother, the year and the
             # name's first letter remain (without the letter: 10 million pairs at 1M records)
             rules.append(BlockOn("nama_ibu_key", "birth_year", "initial", max_block_size=2_000))
-    if has("nik"):
-        rules.append(BlockOn("nik_date", "given_key"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
     if has("tanggal_lahir"):
@@ -364,8 +363,13 @@ def _survivors(
     err = (severity == "error") | ~has_nik
     warn = severity == "warning"
     completeness = np.zeros(n, dtype=np.int64)
-    for codes in prepared.codes.values():
-        completeness += codes >= 0
+    for column in prepared.columns:  # the input's own columns, not derived keys
+        if column in prepared.codes:
+            completeness += prepared.codes[column] >= 0
+        elif column == "tanggal_lahir":
+            completeness += prepared.dob != MISSING_DAY
+        elif column == "jenis_kelamin":
+            completeness += prepared.sex > 0
     # rank: no error, no warning, most complete, smallest NIK text (deterministic)
     nik_sort = np.array([v if isinstance(v, str) else "~" for v in nik_vals], dtype=object)
     order = np.lexsort((nik_sort, -completeness, warn.astype(int), err.astype(int), labels))

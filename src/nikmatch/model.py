@@ -313,6 +313,15 @@ class Model:
                     "m": [float(x) for x in m],
                     "u": [float(x) for x in u],
                     "fixed": bool(f),
+                    **(
+                        {
+                            "fixed_weights": [
+                                float(c.fixed_weights.get(k, 0.0)) for k in range(c.n_levels)
+                            ]
+                        }
+                        if c.fixed_weights is not None
+                        else {}
+                    ),
                 }
                 for c, m, u, f in zip(self.comparisons, self.m, self.u, self.fixed, strict=True)
             ],
@@ -339,12 +348,24 @@ class Model:
         fixed: list[bool] = []
         try:
             for entry in data["comparisons"]:
-                spec = {k: v for k, v in entry.items() if k not in ("levels", "m", "u", "fixed")}
+                spec = {
+                    k: v
+                    for k, v in entry.items()
+                    if k not in ("levels", "m", "u", "fixed", "fixed_weights")
+                }
                 comp = comparison_from_dict(spec)
                 if list(entry["levels"]) != list(comp.level_labels):
                     raise ModelError(
                         f"comparison {comp.name!r}: levels differ from this nikmatch version"
                     )
+                saved = entry.get("fixed_weights")
+                if saved is not None and comp.fixed_weights is not None:
+                    current = [float(comp.fixed_weights.get(k, 0.0)) for k in range(comp.n_levels)]
+                    if [float(x) for x in saved] != current:
+                        raise ModelError(
+                            f"comparison {comp.name!r}: the model was saved with fixed weights "
+                            f"{saved}, this nikmatch version uses {current}; train it again"
+                        )
                 comps.append(comp)
                 ms.append(np.asarray(entry["m"], dtype=np.float64))
                 us.append(np.asarray(entry["u"], dtype=np.float64))
@@ -395,9 +416,13 @@ class Model:
             self.comparisons, self.m, self.u, self.level_weights(), strict=True
         ):
             for k in range(comp.n_levels - 1, 0, -1):
+                mu = (
+                    f"{'fixed (not learned)':<21}"
+                    if comp.fixed_weights is not None
+                    else f"m={m[k]:<8.3g} u={u[k]:<8.3g}"
+                )
                 lines.append(
-                    f"  {comp.name:<14} {comp.level_labels[k][:29]:<29} "
-                    f"m={m[k]:<8.3g} u={u[k]:<8.3g} weight={w[k]:+.2f}"
+                    f"  {comp.name:<14} {comp.level_labels[k][:29]:<29} {mu} weight={w[k]:+.2f}"
                 )
         return "\n".join(lines)
 
