@@ -133,6 +133,7 @@ class GivenPairs:
 
     @property
     def name(self) -> str:
+        """A readable name of the rule."""
         return f"given pairs ({len(self.left)})"
 
 

@@ -173,6 +173,7 @@ class NameComparison(Comparison):
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
+        """Exact and same-key agreement are adjusted by the name's (key's) frequency."""
         return {7: self.column, 6: f"{self.column}_key"}
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
@@ -325,6 +326,7 @@ class ExactComparison(Comparison):
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
+        """With ``tf``, "same" is adjusted by the value's frequency."""
         return {2: self.column} if self.tf else {}
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
@@ -364,6 +366,7 @@ class TextComparison(Comparison):
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
+        """With ``tf``, "exact" is adjusted by the value's frequency."""
         return {4: self.column} if self.tf else {}
 
     def to_dict(self) -> dict[str, Any]:
@@ -457,6 +460,7 @@ class WilayahComparison(Comparison):
 
     @property
     def name(self) -> str:
+        """The comparison's name: ``wilayah``."""
         return "wilayah"
 
     def available(self, prepared: Prepared) -> bool:
@@ -513,6 +517,7 @@ class DomicileComparison(Comparison):
 
     @property
     def name(self) -> str:
+        """The comparison's name: ``domisili``."""
         return "domisili"
 
     def available(self, prepared: Prepared) -> bool:
@@ -656,6 +661,7 @@ class HouseholdComparison(Comparison):
 
     @property
     def name(self) -> str:
+        """The comparison's name: ``household``."""
         return "household"
 
     def available(self, prepared: Prepared) -> bool:

@@ -20,7 +20,15 @@ __all__ = [
 
 
 class NikmatchError(Exception):
-    """Base class of every error nikmatch raises on purpose."""
+    """Base class of every error nikmatch raises on purpose.
+
+    >>> import nikmatch as nm
+    >>> try:
+    ...     nm.parse_nik("12")
+    ... except nm.NikmatchError as exc:
+    ...     type(exc).__name__
+    'InvalidNIKError'
+    """
 
 
 class InvalidNIKError(NikmatchError, ValueError):
@@ -38,7 +46,15 @@ class InvalidNIKError(NikmatchError, ValueError):
 
 
 class InvalidKKError(NikmatchError, ValueError):
-    """A value cannot be read as a Nomor Kartu Keluarga (message masks the value)."""
+    """A value cannot be read as a Nomor Kartu Keluarga (message masks the value).
+
+    >>> import nikmatch as nm
+    >>> try:
+    ...     nm.parse_kk("abc")
+    ... except nm.InvalidKKError as exc:
+    ...     isinstance(exc, ValueError)
+    True
+    """
 
     def __init__(self, message: str, *, problems: tuple[str, ...] = ()) -> None:
         super().__init__(message)
@@ -46,8 +62,24 @@ class InvalidKKError(NikmatchError, ValueError):
 
 
 class SchemaError(NikmatchError, ValueError):
-    """Input columns are missing, ambiguous or unusable; the message lists which and why."""
+    """Input columns are missing, ambiguous or unusable; the message lists which and why.
+
+    >>> import pandas as pd, nikmatch as nm
+    >>> try:
+    ...     nm.find_duplicates(pd.DataFrame({"alamat": ["Jl. Mawar"]}))
+    ... except nm.SchemaError as exc:
+    ...     str(exc).startswith("missing required column(s): nama")
+    True
+    """
 
 
 class ModelError(NikmatchError, ValueError):
-    """A model file or parameter set is invalid, incompatible or not yet trained."""
+    """A model file or parameter set is invalid, incompatible or not yet trained.
+
+    >>> import nikmatch as nm
+    >>> try:
+    ...     nm.Model.from_json('{"format": "something else"}')
+    ... except nm.ModelError as exc:
+    ...     str(exc)
+    "not a nikmatch model (missing 'format': 'nikmatch-model')"
+    """

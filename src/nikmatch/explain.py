@@ -32,6 +32,17 @@ class Explanation:
     ``table`` has one row per comparison: ``comparison``, ``level`` (label), ``left``/``right``
     (normalised values, identifiers masked), ``m``, ``u``, ``weight`` (bits), ``tf_adjustment``
     (bits) and ``contribution`` (their sum).  ``prior`` is the weight before any comparison.
+
+    >>> import nikmatch as nm
+    >>> from nikmatch.synth import small_population
+    >>> register, _ = small_population(seed=0)
+    >>> result = nm.find_duplicates(register)
+    >>> top = result.matches.iloc[0]
+    >>> explanation = result.explain(top["id_l"], top["id_r"])
+    >>> bool(abs(explanation.match_weight - top["match_weight"]) < 1e-9)
+    True
+    >>> explanation.table.columns.tolist()[:4]
+    ['comparison', 'level', 'left', 'right']
     """
 
     id_l: Any

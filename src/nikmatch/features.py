@@ -45,6 +45,14 @@ def comparison_features(
     missing).  With ``model`` the columns are that model's per-comparison weights (term
     frequencies included), which sum, with the prior, to the match weight.  Raises
     ``KeyError`` for labels that are not in the frames.
+
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"nama": ["Siti Aminah"], "tanggal_lahir": ["1990-01-01"]})
+    >>> b = pd.DataFrame({"nama": ["SITTI AMINAH", "Budi"],
+    ...                   "tanggal_lahir": ["01-01-1990", "1990-01-01"]}, index=[10, 11])
+    >>> pairs = pd.MultiIndex.from_tuples([(0, 10), (0, 11)])
+    >>> comparison_features(a, pairs, b, binary=True).to_dict("list")
+    {'nama': [1, 0], 'tanggal_lahir': [1, 1]}
     """
     if not isinstance(pairs, pd.MultiIndex) or pairs.nlevels != 2:
         raise ValueError("pairs must be a MultiIndex of (left label, right label)")

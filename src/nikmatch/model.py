@@ -114,6 +114,15 @@ class Model:
     non-matches (level 0, "missing", is ignored).  ``lambda_``: probability that two random
     records are the same person.  ``fixed``: per comparison, whether its parameters are fixed
     (not changed by training).  ``info``: training diagnostics (JSON-ready).
+
+    >>> import numpy as np
+    >>> from nikmatch.comparisons import ExactComparison
+    >>> model = Model([ExactComparison("no_kk")], m=[np.array([0, 0.1, 0.9])],
+    ...               u=[np.array([0, 0.99, 0.01])], lambda_=0.001)
+    >>> [round(float(w), 2) for w in model.level_weights()[0]], round(model.prior_weight, 2)
+    ([0.0, -3.31, 6.49], -9.96)
+    >>> Model.from_json(model.to_json()).m[0].tolist()
+    [0.0, 0.1, 0.9]
     """
 
     comparisons: list[Comparison]
@@ -571,6 +580,15 @@ def train(
 
     ``fixed`` maps comparison names to user-given ``(m, u)`` that training leaves alone.
     ``λ`` is left at a placeholder; :func:`estimate_lambda` sets it from scored candidates.
+
+    >>> from nikmatch.comparisons import default_comparisons
+    >>> from nikmatch.prepare import prepare
+    >>> from nikmatch.synth import small_population
+    >>> register, _ = small_population(seed=1)
+    >>> p = prepare(register)
+    >>> model = train(default_comparisons(p), p)
+    >>> model.names[:3], [run["rule"] for run in model.info["training_runs"]][:1]
+    (['nama', 'tanggal_lahir', 'nik'], ['nama_key & tanggal_lahir'])
     """
     comps = list(comparisons)
     if not comps:

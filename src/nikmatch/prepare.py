@@ -319,6 +319,12 @@ def prepare(
 
     Raises :class:`~nikmatch.errors.SchemaError` listing missing or unusable columns.  Rows with
     unusable values are kept and flagged, never dropped.
+
+    >>> import pandas as pd
+    >>> p = prepare(pd.DataFrame({"NAMA_LENGKAP": ["H. Moch. Yusup", ""],
+    ...                           "TGL_LHR": ["02-01-1990", "31-02-1990"]}))
+    >>> p.values["nama"].tolist(), p.flags.tolist()
+    (['muhammad yusuf'], ['', 'nama_missing;tanggal_lahir_unreadable'])
     """
     frame = canonical_frame(df, columns)
     return _prepare_canonical(frame, reference_date=reference_date, source=None)
