@@ -342,6 +342,14 @@ class LinkResult(_ResultBase):
     """Result of :func:`link`: ``pairs``/``matches`` as for deduplication with ``id_l`` from the
     list and ``id_r`` from the register; ``clusters``: one row per *list* record (same index):
     ``best_id``, ``best_probability``, ``n_matches``, ``cluster_id``, ``cluster_size``.
+
+    >>> import nikmatch as nm
+    >>> from nikmatch.synth import generate_unrecorded_list, small_population
+    >>> register, truth = small_population(seed=2)
+    >>> listed, _ = generate_unrecorded_list(register, truth, n=20, seed=2)
+    >>> result = nm.link(listed, register)
+    >>> result.clusters.columns.tolist()
+    ['best_id', 'best_probability', 'n_matches', 'cluster_id', 'cluster_size']
     """
 
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)

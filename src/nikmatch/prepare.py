@@ -115,6 +115,12 @@ class Prepared:
     source: ``int8`` per record, 0 (list / only frame) or 1 (register); linkage only.
     flags: per record, ';'-joined notes on unusable values (missing name, unreadable date...).
     columns: the canonical columns that were present.
+
+    >>> import pandas as pd
+    >>> p = prepare(pd.DataFrame({"nama": ["Budi Santoso", "BOEDI SANTOSO", None],
+    ...                           "tanggal_lahir": ["1980-01-02"] * 3}))
+    >>> p.n, p.codes["nama"].tolist(), p.values["nama"].tolist()
+    (3, [0, 0, -1], ['budi santoso'])
     """
 
     n: int

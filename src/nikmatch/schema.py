@@ -137,7 +137,9 @@ def resolve_columns(
         if "nama" not in result:
             missing.append("nama")
         if "nik" not in result and "tanggal_lahir" not in result:
-            missing.append("and one of nik / tanggal_lahir")
+            missing.append(
+                "one of nik / tanggal_lahir" if not missing else "and one of nik / tanggal_lahir"
+            )
         if missing:
             problems.insert(
                 0,
