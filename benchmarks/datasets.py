@@ -41,7 +41,7 @@ FEBRL_COLUMNS: dict[str, str | list[str]] = {
     "tanggal_lahir": "date_of_birth",
     "alamat": ["street_number", "address_1", "address_2"],
     "kelurahan": "suburb",
-    "kecamatan": "postcode",
+    "kecamatan": "state",
     "no_identitas": "soc_sec_id",
 }
 

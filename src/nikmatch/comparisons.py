@@ -475,7 +475,22 @@ class WilayahComparison(Comparison):
                 return np.zeros(n, bool), np.zeros(n, bool)
             a, b = prepared.codes[col][left], prepared.codes[col][right]
             present = (a >= 0) & (b >= 0)
-            return present, present & (a == b)
+            equal = present & (a == b)
+            if col == "kelurahan":  # a kelurahan name typed with a slip is the same kelurahan
+                rest = np.flatnonzero(present & ~equal)
+                if len(rest):
+                    ul, ur, inv = _distinct_pairs(a[rest], b[rest])
+                    vals = prepared.values[col]
+                    sim = np.asarray(
+                        process.cpdist(
+                            vals[ul].tolist(),
+                            vals[ur].tolist(),
+                            scorer=distance.JaroWinkler.normalized_similarity,
+                            workers=-1,
+                        )
+                    )
+                    equal[rest] = (sim >= 0.93)[inv]
+            return present, equal
 
         kec_p, kec_s = same("kecamatan")
         kel_p, kel_s = same("kelurahan")
