@@ -452,6 +452,20 @@ def _prepare_canonical(
     codes: dict[str, I32] = {}
     values: dict[str, npt.NDArray[np.object_]] = {}
     notes: list[tuple[str, npt.NDArray[np.bool_]]] = []
+    frame = frame.copy()
+    for column in frame.columns:
+        # a cell holding a list, dict, set or bytes is no value of this column: missing, flagged
+        cells = frame[column]
+        if cells.dtype != object:
+            continue
+        odd = np.fromiter(
+            (isinstance(v, (list, dict, set, tuple, bytes, bytearray)) for v in cells),
+            dtype=bool,
+            count=n,
+        )
+        if odd.any():
+            frame[column] = cells.mask(odd)
+            notes.append((f"{column}_unusable", odd))
     cols = tuple(frame.columns)
 
     for col in _NAME_COLUMNS:
