@@ -253,9 +253,6 @@ def hits_known_bug(*values: object) -> bool:
 
 
 def bug_check_niks_unhashable_record_field(frame: pd.DataFrame) -> bool:
-    """``check_niks`` with a list in ``jenis_kelamin``/``tanggal_lahir``: pandas TypeError."""
-    return any(
-        isinstance(cell, (list, dict, set))
-        for column in ("jenis_kelamin", "tanggal_lahir") if column in frame.columns
-        for cell in frame[column].tolist()
-    )
+    """Fixed: ``check_niks`` with a list in ``jenis_kelamin``/``tanggal_lahir`` raised a pandas
+    TypeError; such cells are now missing.  Kept so old imports work; never excludes a case."""
+    return False

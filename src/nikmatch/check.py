@@ -82,6 +82,16 @@ def _column(
     values = _raw_values(spec)
     if values.ndim != 1 or len(values) != n:
         raise SchemaError(f"{what} has {len(values)} values for {n} rows")
+    if values.dtype == object:
+        # a cell holding a list, dict or bytes is no value: treated as missing
+        odd = np.fromiter(
+            (isinstance(v, (list, dict, set, tuple, bytes, bytearray)) for v in values),
+            dtype=bool,
+            count=len(values),
+        )
+        if odd.any():
+            values = values.copy()
+            values[odd] = None
     return values
 
 

@@ -661,7 +661,7 @@ def compose_nik(district: str, birth_date: dt.date, sex: str, serial: int) -> st
     if code is None or len(code) != 6:
         raise InvalidNIKError(f"district must be a 6-digit Kemendagri code, got {district!r}")
     if sex not in ("L", "P"):
-        raise InvalidNIKError(f"sex must be 'L' or 'P', got {sex!r}")
+        raise InvalidNIKError(f"sex must be 'L' or 'P', got {mask_text(repr(sex))}")
     if not 1 <= serial <= 9999:
         raise InvalidNIKError(f"serial must be in 1..9999, got {serial!r}")
     day = birth_date.day + (40 if sex == "P" else 0)
