@@ -39,6 +39,7 @@ from nikmatch.nik import (
     sex_code,
 )
 from nikmatch.regions import Regions
+from nikmatch.text import unusable_cells
 
 __all__ = ["check_niks"]
 
@@ -83,12 +84,7 @@ def _column(
     if values.ndim != 1 or len(values) != n:
         raise SchemaError(f"{what} has {len(values)} values for {n} rows")
     if values.dtype == object:
-        # a cell holding a list, dict or bytes is no value: treated as missing
-        odd = np.fromiter(
-            (isinstance(v, (list, dict, set, tuple, bytes, bytearray)) for v in values),
-            dtype=bool,
-            count=len(values),
-        )
+        odd = unusable_cells(values)  # a list or bytes in a cell is no value: missing
         if odd.any():
             values = values.copy()
             values[odd] = None

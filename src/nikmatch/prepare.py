@@ -39,7 +39,7 @@ from nikmatch.names._batch import batch_keys
 from nikmatch.names.normalize import _given_of_normalized
 from nikmatch.names.tables import default_rules
 from nikmatch.schema import ColumnMapping, canonical_frame
-from nikmatch.text import factorize_folded, fold_texts
+from nikmatch.text import factorize_folded, fold_texts, unusable_cells
 
 __all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "link_prepared", "prepare", "prepare_link"]
 
@@ -458,11 +458,7 @@ def _prepare_canonical(
         cells = frame[column]
         if cells.dtype != object:
             continue
-        odd = np.fromiter(
-            (isinstance(v, (list, dict, set, tuple, bytes, bytearray)) for v in cells),
-            dtype=bool,
-            count=n,
-        )
+        odd = unusable_cells(cells)
         if odd.any():
             frame[column] = cells.mask(odd)
             notes.append((f"{column}_unusable", odd))

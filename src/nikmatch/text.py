@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,3 +92,35 @@ def factorize_folded(
     cleaned[empty] = None
     codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+#: ``pandas.api.types.infer_dtype`` kinds of columns that hold only plain values.
+PLAIN_KINDS = frozenset(
+    {
+        "string",
+        "empty",
+        "integer",
+        "floating",
+        "mixed-integer-float",
+        "decimal",
+        "boolean",
+        "datetime64",
+        "datetime",
+        "date",
+        "timedelta",
+    }
+)
+
+
+def unusable_cells(values: pd.Series | npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Cells that hold no value of a column at all (a list, dict, set, tuple or bytes), to be
+    treated as missing and flagged; checked in C first, so plain columns cost no Python loop.
+
+    >>> unusable_cells(pd.Series(["a", [1, 2], b"x", None], dtype=object)).tolist()
+    [False, True, True, False]
+    """
+    arr = np.asarray(values, dtype=object)
+    if len(arr) == 0 or pd.api.types.infer_dtype(arr, skipna=True) in PLAIN_KINDS:
+        return np.zeros(len(arr), dtype=bool)
+    odd = (list, dict, set, tuple, bytes, bytearray)
+    return np.fromiter((isinstance(v, odd) for v in arr), dtype=bool, count=len(arr))
