@@ -50,7 +50,7 @@ extensions = [
     "sphinx.ext.viewcode",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store", "README.md"]
+exclude_patterns = ["_build", "_generate", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store", "README.md"]
 # Tutorials still being written (excluded from the build); every other tutorial is executed on
 # every build, and a cell that raises fails the build. Empty: all tutorials run.
 PENDING_TUTORIALS: list[str] = []
