@@ -62,9 +62,9 @@ class BlockOn:
     """
 
     fields: tuple[str, ...]
-    max_block_size: int = 2_000
+    max_block_size: int = 500
 
-    def __init__(self, *fields: str, max_block_size: int = 2_000) -> None:
+    def __init__(self, *fields: str, max_block_size: int = 500) -> None:
         if not fields:
             raise ValueError("BlockOn needs at least one field")
         object.__setattr__(self, "fields", tuple(fields))
@@ -79,7 +79,7 @@ class BlockOn:
         """JSON-ready description.
 
         >>> BlockOn("nik").to_dict()
-        {'type': 'block_on', 'fields': ['nik'], 'max_block_size': 2000}
+        {'type': 'block_on', 'fields': ['nik'], 'max_block_size': 500}
         """
         return {
             "type": "block_on",
@@ -151,7 +151,7 @@ def rule_from_dict(data: Mapping[str, object]) -> BlockingRule:
         fields = data.get("fields")
         if not isinstance(fields, list):
             raise ValueError("block_on rule needs a list of fields")
-        size = data.get("max_block_size", 2000)
+        size = data.get("max_block_size", 500)
         return BlockOn(*[str(f) for f in fields], max_block_size=int(str(size)))
     if kind == "sorted_neighbourhood":
         return SortedNeighbourhood(str(data["sort_field"]), window=int(str(data.get("window", 4))))

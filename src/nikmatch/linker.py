@@ -105,7 +105,7 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
             BlockOn("last_key", "tanggal_lahir"),
         ]
         by_sex = ("jenis_kelamin",) if bool((prepared.sex > 0).any()) else ()
-        rules.append(BlockOn("tanggal_lahir", "initial", *by_sex, max_block_size=1_000))
+        rules.append(BlockOn("tanggal_lahir", "initial", *by_sex))
         if has("nama_ibu"):
             rules.append(BlockOn("nama_ibu_key", "tanggal_lahir"))
     if has("nama_ibu"):
@@ -113,7 +113,7 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
         if has("tanggal_lahir"):
             # a mistyped birth date and a changed name at once: the mother, the year and the
             # name's first letter remain (without the letter: 10 million pairs at 1M records)
-            rules.append(BlockOn("nama_ibu_key", "birth_year", "initial", max_block_size=2_000))
+            rules.append(BlockOn("nama_ibu_key", "birth_year", "initial"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
     if has("tanggal_lahir"):
