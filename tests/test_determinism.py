@@ -88,7 +88,8 @@ def test_find_duplicates_matches_golden_output_on_every_pandas(tmp_path: Path) -
     """The same bytes on pandas 2 and 3 (both CI environments check this one golden file).
 
     A change to the matcher that changes its output changes this hash on purpose: check the
-    accuracy gate, then regenerate with ``NIKMATCH_REGEN_GOLDEN=1 pytest tests/test_determinism.py``.
+    accuracy gate, then regenerate with
+    ``NIKMATCH_REGEN_GOLDEN=1 pytest tests/test_determinism.py``.
     """
     produced = _matcher_output(tmp_path)
     assert produced == _matcher_output(tmp_path)
