@@ -27,9 +27,11 @@ once and reuses it, and a Spark job ships it to every partition.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -476,7 +478,17 @@ def estimate_u(
     same/different comparisons (:class:`ExactComparison`) exactly from value counts."""
     rng = np.random.default_rng(seed)
     left, right = _random_pairs(prepared, n_pairs, rng)
-    levels = compare(comparisons, prepared, left, right)
+    if len(left) > 200_000:
+        # two threads over quarters (numpy and rapidfuzz release the GIL); the first quarter
+        # alone builds the shared caches; levels are joined in order, so the result is the same
+        bounds = np.linspace(0, len(left), 5).astype(np.int64)
+        parts = [(left[a:b], right[a:b]) for a, b in itertools.pairwise(bounds)]
+        first = compare(comparisons, prepared, *parts[0])
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            rest = list(pool.map(lambda lr: compare(comparisons, prepared, *lr), parts[1:]))
+        levels = np.concatenate([first, *rest])
+    else:
+        levels = compare(comparisons, prepared, left, right)
     out: list[F64] = []
     for j, comp in enumerate(comparisons):
         counts = np.bincount(levels[:, j], minlength=comp.n_levels)[: comp.n_levels].astype(
