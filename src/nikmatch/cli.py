@@ -79,7 +79,7 @@ def _probability(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a number: {mask_text(repr(text))}") from None
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"must be a probability between 0 and 1, got {text}")
     return value
@@ -89,7 +89,7 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {mask_text(repr(text))}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -99,7 +99,7 @@ def _mapping(text: str) -> tuple[str, str]:
     canonical, sep, header = text.partition("=")
     if not sep or not canonical.strip() or not header:
         raise argparse.ArgumentTypeError(
-            f"expected CANONICAL=HEADER, e.g. nama=NAMA_LGKP, got {text!r}"
+            f"expected CANONICAL=HEADER, e.g. nama=NAMA_LGKP, got {mask_text(repr(text))}"
         )
     return canonical.strip(), header
 
@@ -108,7 +108,9 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"not a date YYYY-MM-DD: {mask_text(repr(text))}"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -417,7 +419,9 @@ def read_table(
                     path, dtype=str, keep_default_na=False, header=0 if header else None
                 )
             except ImportError as exc:
-                raise UsageError(f"cannot read {name}: {exc} (or save the sheet as CSV)") from None
+                raise UsageError(
+                    f"cannot read {name}: {mask_text(str(exc))} (or save the sheet as CSV)"
+                ) from None
         else:
             separator = sep if sep else _detect_separator(path, encoding)
             frame = pd.read_csv(
@@ -432,7 +436,7 @@ def read_table(
     except pd.errors.EmptyDataError:
         raise UsageError(f"{name} is empty (no header row)") from None
     except pd.errors.ParserError as exc:
-        raise UsageError(f"cannot parse {name}: {exc}") from None
+        raise UsageError(f"cannot parse {name}: {mask_text(str(exc))}") from None
     if not header:
         frame.columns = pd.Index([f"column_{j + 1}" for j in range(frame.shape[1])])
     frame.columns = pd.Index([str(c) for c in frame.columns])
@@ -625,7 +629,9 @@ def _load_model(name: str | None) -> Model | None:
     try:
         return Model.load(path)
     except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"cannot load the model {name}: {type(exc).__name__}: {exc}") from None
+        raise UsageError(
+            f"cannot load the model {name}: {type(exc).__name__}: {mask_text(str(exc))}"
+        ) from None
 
 
 def _plain(value: Any) -> Any:

@@ -715,7 +715,7 @@ def _run(
             info=dict(fitted.info),
         )
     except ModelError as exc:
-        raise ModelError(f"could not set the prior: {exc}") from exc
+        raise ModelError(f"could not set the prior: {mask_text(str(exc))}") from exc
     fitted.info["lambda_estimated"] = lambda_ is None
     fitted.info["expected_matching_pairs"] = lam * total_pairs
     pairs = _pairs_frame(prepared, fitted, scored, fitted.prior_weight, rules, keep_probability)

@@ -51,6 +51,7 @@ from nikmatch.comparisons import (
 from nikmatch.em import fit_em, pattern_counts
 from nikmatch.errors import ModelError
 from nikmatch.prepare import Prepared, joint_tf, tf_table
+from nikmatch.privacy import mask_text
 
 __all__ = [
     "MODEL_FORMAT_VERSION",
@@ -392,7 +393,7 @@ class Model:
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ModelError):
                 raise
-            raise ModelError(f"invalid model description: {exc}") from exc
+            raise ModelError(f"invalid model description: {mask_text(str(exc))}") from exc
 
     @classmethod
     def from_json(cls, text: str) -> Model:
@@ -400,7 +401,7 @@ class Model:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ModelError(f"model file is not valid JSON: {exc}") from exc
+            raise ModelError(f"model file is not valid JSON: {mask_text(str(exc))}") from exc
         return cls.from_dict(data)
 
     def save(self, path: str | Path) -> None:

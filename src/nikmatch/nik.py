@@ -659,10 +659,12 @@ def compose_nik(district: str, birth_date: dt.date, sex: str, serial: int) -> st
     """
     code = undot(district)
     if code is None or len(code) != 6:
-        raise InvalidNIKError(f"district must be a 6-digit Kemendagri code, got {district!r}")
+        raise InvalidNIKError(
+            f"district must be a 6-digit Kemendagri code, got {mask_text(repr(district))}"
+        )
     if sex not in ("L", "P"):
         raise InvalidNIKError(f"sex must be 'L' or 'P', got {mask_text(repr(sex))}")
     if not 1 <= serial <= 9999:
-        raise InvalidNIKError(f"serial must be in 1..9999, got {serial!r}")
+        raise InvalidNIKError(f"serial must be in 1..9999, got {mask_text(repr(serial))}")
     day = birth_date.day + (40 if sex == "P" else 0)
     return f"{code}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"

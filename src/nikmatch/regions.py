@@ -46,6 +46,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from nikmatch.errors import SchemaError
+from nikmatch.privacy import mask_text
 
 __all__ = [
     "CURRENT",
@@ -166,7 +167,7 @@ class Regions:
             code = undot(raw)
             if code is None:
                 raise SchemaError(
-                    f"region code {str(raw)[:20]!r} is not a Kemendagri code "
+                    f"region code {mask_text(repr(str(raw)[:20]))} is not a Kemendagri code "
                     "(PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)"
                 )
             names[code] = str(name).strip()
