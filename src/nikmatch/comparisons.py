@@ -85,6 +85,24 @@ def _distinct_pairs(cl: npt.NDArray[np.int32], cr: npt.NDArray[np.int32]) -> tup
     return ul, ur, inverse.astype(np.int64)
 
 
+def _pair_scores(
+    prepared: Prepared,
+    column: str,
+    cl: npt.NDArray[np.int32],
+    cr: npt.NDArray[np.int32],
+    scorer: Any,
+) -> npt.NDArray[np.float64]:
+    """``scorer`` (a rapidfuzz scorer) of the ``column`` values behind each pair of codes,
+    computed once per distinct value pair in compiled code and broadcast back."""
+    ul, ur, inv = _distinct_pairs(cl, cr)
+    vals = prepared.values[column]
+    scores = np.asarray(
+        process.cpdist(vals[ul].tolist(), vals[ur].tolist(), scorer=scorer, workers=-1),
+        dtype=np.float64,
+    )
+    return scores[inv]
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Base class: a named comparison of one attribute (see module docstring)."""
@@ -382,22 +400,9 @@ class TextComparison(Comparison):
         out[exact] = 4
         rest = present & ~exact
         if rest.any():
-            ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            vals = prepared.values[self.column]
-            score = (
-                np.asarray(
-                    process.cpdist(
-                        vals[ul].tolist(),
-                        vals[ur].tolist(),
-                        scorer=fuzz.token_sort_ratio,
-                        workers=-1,
-                    ),
-                    dtype=np.float64,
-                )
-                / 100.0
-            )
-            lv = np.where(score >= 0.88, 3, np.where(score >= 0.70, 2, 1)).astype(np.int8)
-            out[rest] = lv[inv]
+            score = _pair_scores(prepared, self.column, cl[rest], cr[rest], fuzz.token_sort_ratio)
+            score /= 100.0
+            out[rest] = np.where(score >= 0.88, 3, np.where(score >= 0.70, 2, 1))
         return out
 
 
@@ -428,14 +433,8 @@ class IdentifierComparison(Comparison):
         out[same] = 3
         rest = present & ~same
         if rest.any():
-            ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            vals = prepared.values[self.column]
-            dist = np.asarray(
-                process.cpdist(
-                    vals[ul].tolist(), vals[ur].tolist(), scorer=distance.OSA.distance, workers=-1
-                )
-            )
-            out[rest] = np.where(dist <= 1, 2, 1).astype(np.int8)[inv]
+            dist = _pair_scores(prepared, self.column, cl[rest], cr[rest], distance.OSA.distance)
+            out[rest] = np.where(dist <= 1, 2, 1)
         return out
 
 
@@ -479,17 +478,10 @@ class WilayahComparison(Comparison):
             if col == "kelurahan":  # a kelurahan name typed with a slip is the same kelurahan
                 rest = np.flatnonzero(present & ~equal)
                 if len(rest):
-                    ul, ur, inv = _distinct_pairs(a[rest], b[rest])
-                    vals = prepared.values[col]
-                    sim = np.asarray(
-                        process.cpdist(
-                            vals[ul].tolist(),
-                            vals[ur].tolist(),
-                            scorer=distance.JaroWinkler.normalized_similarity,
-                            workers=-1,
-                        )
+                    sim = _pair_scores(
+                        prepared, col, a[rest], b[rest], distance.JaroWinkler.normalized_similarity
                     )
-                    equal[rest] = (sim >= 0.93)[inv]
+                    equal[rest] = sim >= 0.93
             return present, equal
 
         kec_p, kec_s = same("kecamatan")

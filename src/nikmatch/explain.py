@@ -109,6 +109,13 @@ class Explanation:
         return ax
 
 
+#: Comparisons over several columns, and the columns an explanation shows for them.
+_COMPOSITE_FIELDS: dict[str, tuple[str, ...]] = {
+    "wilayah": ("kelurahan", "rt", "rw", "kecamatan"),
+    "domisili": ("no_kk", "alamat", "kelurahan", "kecamatan"),
+}
+
+
 def _display_value(prepared: Prepared, field: str, pos: int) -> str:
     if field in ("tanggal_lahir",):
         day = prepared.dob[pos]
@@ -119,17 +126,10 @@ def _display_value(prepared: Prepared, field: str, pos: int) -> str:
         )
     if field == "jenis_kelamin":
         return {0: "", 1: "L", 2: "P"}[int(prepared.sex[pos])]
-    if field in ("wilayah",):
+    if field in _COMPOSITE_FIELDS:
         parts = [
             _display_value(prepared, f, pos)
-            for f in ("kelurahan", "rt", "rw", "kecamatan")
-            if f in prepared.codes
-        ]
-        return " / ".join(p for p in parts if p)
-    if field == "domisili":
-        parts = [
-            _display_value(prepared, f, pos)
-            for f in ("no_kk", "alamat", "kelurahan", "kecamatan")
+            for f in _COMPOSITE_FIELDS[field]
             if f in prepared.codes
         ]
         return " / ".join(p for p in parts if p)

@@ -372,12 +372,13 @@ def _survivors(
             if "problems" in report.columns
             else np.full(n, "")
         )
-        nik_vals = report["nik"].astype(object).to_numpy()
     else:
         severity = np.full(n, "missing", dtype=object)
         problems = np.full(n, "", dtype=object)
-        nik_vals = np.full(n, None, dtype=object)
-    has_nik = np.array([isinstance(v, str) and len(v) == 16 for v in nik_vals])
+    # a structurally valid (cleaned, 16-digit) NIK is exactly a record with a NIK code
+    nik_codes = prepared.codes.get("nik", np.full(n, -1, dtype=np.int32))
+    nik_values = prepared.values.get("nik", np.zeros(0, dtype=object))
+    has_nik = nik_codes >= 0
     err = (severity == "error") | ~has_nik
     warn = severity == "warning"
     completeness = np.zeros(n, dtype=np.int64)
@@ -389,8 +390,13 @@ def _survivors(
         elif column == "jenis_kelamin":
             completeness += prepared.sex > 0
     # rank: no error, no warning, most complete, smallest NIK text (deterministic)
-    nik_sort = np.array([v if isinstance(v, str) else "~" for v in nik_vals], dtype=object)
-    order = np.lexsort((nik_sort, -completeness, warn.astype(int), err.astype(int), labels))
+    # the NIK's rank in text order (one sort of the distinct NIKs; records without one last)
+    rank_of_code = np.empty(len(nik_values), dtype=np.int64)
+    rank_of_code[np.argsort(nik_values.astype(str), kind="stable")] = np.arange(len(nik_values))
+    nik_rank = np.where(
+        has_nik, rank_of_code[np.maximum(nik_codes, 0)] if len(nik_values) else 0, len(nik_values)
+    )
+    order = np.lexsort((nik_rank, -completeness, warn.astype(int), err.astype(int), labels))
     first = np.ones(n, dtype=bool)
     first[1:] = labels[order][1:] != labels[order][:-1]
     survivor = np.zeros(n, dtype=bool)
@@ -416,7 +422,7 @@ def _survivors(
                 "keep (recommended surviving NIK): " + "; ".join(why) + ". Verify in the field."
             )
         else:
-            other = mask_nik(nik_vals[s]) if isinstance(nik_vals[s], str) else "the survivor"
+            other = mask_nik(str(nik_values[nik_codes[s]])) if has_nik[s] else "the survivor"
             rec[i] = (
                 f"possible second record of the same person as {other}: verify in the field; "
                 "if confirmed, update this record and propose it for deletion to the kecamatan "

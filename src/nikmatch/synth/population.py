@@ -28,6 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from nikmatch.regions import Regions
+from nikmatch.schema import CANONICAL_COLUMNS
 from nikmatch.synth.corrupt import NameNoise, corrupt_dates, corrupt_names, place_variants
 from nikmatch.synth.geography import Geography
 from nikmatch.synth.households import build_people, kk_issue_dates
@@ -44,21 +45,7 @@ __all__ = [
     "true_pairs",
 ]
 
-#: Register columns, in order (DESIGN §3).
-CANONICAL_COLUMNS: tuple[str, ...] = (
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "nama_ibu",
-    "alamat",
-    "rt",
-    "rw",
-    "kelurahan",
-    "kecamatan",
-)
+# Register columns: CANONICAL_COLUMNS of nikmatch.schema (DESIGN §3), re-exported here.
 #: Optional columns added by ``extra_columns=True``.
 EXTRA_COLUMNS: tuple[str, ...] = ("agama", "pekerjaan", "nama_ayah")
 #: Ways an extra record of a resident came about (``truth["scenario"]``; first records are
