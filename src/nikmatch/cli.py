@@ -44,7 +44,6 @@ from nikmatch.evaluate import hard_negative_merges, pairwise_metrics
 from nikmatch.export import write_csv, write_xlsx
 from nikmatch.linker import DEFAULT_THRESHOLD, DedupeResult, LinkResult, find_duplicates, link
 from nikmatch.model import Model
-from nikmatch.names import normalize_names
 from nikmatch.nik import PROBLEMS
 from nikmatch.privacy import mask_nik, mask_text
 from nikmatch.schema import HEADER_ALIASES, resolve_columns
@@ -57,7 +56,6 @@ _EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _FOLD = re.compile(r"[^0-9a-z]+")
 _NIK_LIKE = re.compile(r"[\s'\d.,eE+\-]+")
 _LONG_DIGITS = re.compile(r"\d{10,}")
-_NAME_FIELDS = ("nama", "nama_ibu", "nama_ayah")
 _SHOWN_COLUMNS = ("nik", "nama", "tanggal_lahir")  # copied next to pair ids in pair files
 
 
@@ -696,48 +694,6 @@ def _print_top_pairs(
         )
 
 
-def _without_unusable_columns(
-    frame: pd.DataFrame, columns: dict[str, str] | None
-) -> tuple[pd.DataFrame, dict[str, str] | None] | None:
-    """Work-around for an ``IndexError`` in :mod:`nikmatch.prepare` when a column has values
-    but none of them is usable: no value of a name column normalises to a name (``nama_ibu``
-    all ``-``), or no value of the NIK column is 16 digits.  Such ``nama_ibu``, ``nama_ayah``
-    and ``nik`` columns are left out (as if absent); an unusable ``nama`` is a clear error.
-    ``None`` when there is nothing to leave out (the error was something else).
-
-    >>> frame = pd.DataFrame({"nik": ["", "x"], "nama": ["SITI", "BUDI"],
-    ...                       "tanggal_lahir": ["1990-01-01", ""], "nama_ibu": ["-", "-"]})
-    >>> kept, _ = _without_unusable_columns(frame, None)
-    >>> list(kept.columns)
-    ['nama', 'tanggal_lahir']
-    """
-    mapping = resolve_columns(frame, columns)
-    dropped: dict[str, str] = {}
-    for canon in (*_NAME_FIELDS, "nik"):
-        source = mapping.get(canon)
-        if not isinstance(source, str):
-            continue
-        if canon == "nik":
-            usable = bool(check_niks(frame[source].reset_index(drop=True))["nik"].notna().any())
-        else:
-            uniques = pd.Series(frame[source].dropna().unique(), dtype=object)
-            usable = bool(len(uniques)) and bool(normalize_names(uniques).astype(bool).any())
-        if usable:
-            continue
-        if canon == "nama":
-            raise UsageError(f"the name column {source!r} holds no usable name")
-        dropped[canon] = source
-    if not dropped:
-        return None
-    if "nik" in dropped and "tanggal_lahir" not in mapping:
-        raise UsageError(
-            f"the NIK column {dropped['nik']!r} holds no usable NIK and there is no birth date "
-            "column: nothing to compare records on"
-        )
-    kept = {k: v for k, v in (columns or {}).items() if k not in dropped}
-    return frame.drop(columns=list(dropped.values())), kept or None
-
-
 def _schema_hint(exc: NikmatchError) -> UsageError:
     return UsageError(
         f"{type(exc).__name__}: {exc} -- on the command line: --map nama=YOUR_HEADER (repeatable)"
@@ -764,13 +720,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        try:
-            result = job(frame, columns)
-        except IndexError:
-            retry = _without_unusable_columns(frame, columns)
-            if retry is None:
-                raise
-            result = job(*retry)
+        result = job(frame, columns)
     except SchemaError as exc:
         raise _schema_hint(exc) from None
     elapsed = time.perf_counter() - started
@@ -844,16 +794,7 @@ def _cmd_link(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        try:
-            result = job(list_frame, columns, register, register_columns)
-        except IndexError:
-            retry_l = _without_unusable_columns(list_frame, columns)
-            retry_r = _without_unusable_columns(register, register_columns)
-            if retry_l is None and retry_r is None:
-                raise
-            result = job(
-                *(retry_l or (list_frame, columns)), *(retry_r or (register, register_columns))
-            )
+        result = job(list_frame, columns, register, register_columns)
     except SchemaError as exc:
         raise _schema_hint(exc) from None
     elapsed = time.perf_counter() - started
