@@ -134,7 +134,6 @@ class Prepared:
     columns: tuple[str, ...]
     nik_digits: npt.NDArray[np.uint8] = field(default_factory=lambda: np.zeros((0, 16), np.uint8))
     nik_report: pd.DataFrame | None = None
-    tf_cache: dict[tuple[str, int | None], F64] = field(default_factory=dict, repr=False)
     #: per-frame memo of derived structures (name indexes...); never part of results
     cache: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -608,9 +607,9 @@ def tf_table(
     >>> tf_table(p, "nama").round(2).tolist()
     [0.4, 0.2, 0.2]
     """
-    key = (field_name, source)
-    cached = prepared.tf_cache.get(key)
-    if cached is not None:
+    key = f"tf:{field_name}:{source}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, np.ndarray):
         return cached
     codes = prepared.codes[field_name].astype(np.int64)
     mask = codes >= 0
@@ -632,7 +631,7 @@ def tf_table(
     else:
         counts = np.bincount(codes[mask], minlength=n_values)
     out = np.asarray(np.maximum(counts[:n_values].astype(np.float64), 1.0) / total)
-    prepared.tf_cache[key] = out
+    prepared.cache[key] = out
     return out
 
 
