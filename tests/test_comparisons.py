@@ -288,6 +288,40 @@ def test_household_levels() -> None:
         assert comp.fixed_weights[level_of(comp, label)] <= -40
 
 
+def test_household_same_name_with_a_default_date_is_not_a_sibling() -> None:
+    """One household, the same name and mother, one date a placeholder (1 Jul / 31 Dec /
+    1 Jan) within a year of the other: one person entered twice, not another child."""
+    rows = [
+        ("Nur Zahra", "1980-12-24", KK_A, "Siti Halimah", "P"),
+        ("Nur Zahra", "1980-07-01", KK_A, "Siti Halimah", "P"),
+        ("Nur Zahra", "1980-03-05", KK_A, "Siti Halimah", "P"),  # no default date
+        ("Dewi Lestari", "1980-07-01", KK_A, "Siti Halimah", "P"),  # another name
+    ]
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu",
+                                     "jenis_kelamin"])
+    comp = HouseholdComparison()
+    assert levels(comp, df, [(0, 1), (0, 2), (2, 3)]) == [
+        level_of(comp, "same household, consistent"),
+        level_of(comp, "same household, unrelated birth dates"),
+        level_of(comp, "same household, unrelated birth dates"),
+    ]
+
+
+def test_household_joined_words_are_not_twins() -> None:
+    rows = [
+        ("Meilani Gunawan", "1979-12-25", KK_A, None, "P"),
+        ("Meilanigunwan", "1975-12-25", KK_A, None, "P"),
+        ("Fahri Hakim", "1990-05-06", KK_A, None, "L"),
+        ("Fahmi Hakim", "1990-05-06", KK_A, None, "L"),
+    ]
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu",
+                                     "jenis_kelamin"])
+    comp = HouseholdComparison()
+    got = levels(comp, df, [(0, 1), (2, 3)])
+    assert got[0] != level_of(comp, "same household, same birth date")
+    assert got[1] == level_of(comp, "same household, same birth date")
+
+
 def test_household_twins_through_compare_with_known_levels() -> None:
     """compare() hands name/date levels to the household comparison: same answer."""
     df = _household_frame()
@@ -329,6 +363,16 @@ def test_exact_text_and_identifier_levels() -> None:
     assert level_of(place, "partly similar") <= got[1] < level_of(place, "exact")
     assert got[2] == level_of(place, "different")
     assert got[3] == 0
+    slips = pd.DataFrame(
+        {
+            "nama": ["Budi"] * 4,
+            "tanggal_lahir": ["1990-01-01"] * 4,
+            "tempat_lahir": ["Bandar Lampung", "Bandar Almpung", "Tulang Bawang Barat",
+                             "Tulangbawangbarat"],
+        }
+    )
+    # a slip in the first word, words joined: similar, not "different"
+    assert levels(place, slips, [(0, 1), (2, 3)]) == [level_of(place, "similar")] * 2
     ident = IdentifierComparison("no_identitas")
     assert levels(ident, df, [(0, 1), (0, 2), (0, 3), (0, 4)]) == [3, 2, 1, 0]
 

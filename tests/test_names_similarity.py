@@ -45,6 +45,14 @@ def test_level_constants_are_ordered_and_named() -> None:
         ("siti aminah", "siti aisyah", NONE),  # JW on the informative words only
         ("muhammad rizki", "rizki", FUZZY_HIGH),
         ("budi santoso", "rina wulandari", NONE),
+        # words joined or split differently, one slip apart without the spaces
+        ("muhammad ramadhan hidayat", "muhammadramadhan hidayat", FUZZY_HIGH),
+        ("meilani gunawan", "meilanigunwan", FUZZY_HIGH),
+        # a slip that turns a birth-order word into an informative one
+        ("ni kadek widiasih", "ni ksdek widiasih", FUZZY_HIGH),
+        # the same word structure: left to Jaro-Winkler (two sisters stay apart)
+        ("siti rina", "siti rini", FUZZY_LOW),
+        ("siti aminah", "siti aminah sari", FUZZY_LOW),
         ("", "budi", MISSING),
         ("budi", "", MISSING),
     ],
