@@ -297,6 +297,28 @@ def _rule_blocks(
     )
 
 
+def _cached_blocks(
+    rule: BlockOn,
+    key: IntArray,
+    source: npt.NDArray[np.int8] | None,
+    cache: dict[str, object] | None,
+    *,
+    pop: bool = False,
+) -> _RuleBlocks:
+    """:func:`_rule_blocks`, sorted once when diagnostics and pair generation share a
+    ``cache`` (``pop`` frees the entry once the pairs are generated)."""
+    name = f"{rule.name} / {rule.max_block_size}"
+    found = cache.get(name) if cache is not None else None
+    if isinstance(found, _RuleBlocks):
+        if pop and cache is not None:
+            del cache[name]
+        return found
+    blocks = _rule_blocks(rule, key, source)
+    if cache is not None and not pop:
+        cache[name] = blocks
+    return blocks
+
+
 @dataclass(frozen=True)
 class _Seen:
     """What an earlier rule produced: pairs agreeing on ``key`` (blocks it skipped as too large
@@ -346,6 +368,7 @@ def iter_block_pairs(
     source: npt.NDArray[np.int8] | None = None,
     chunk_pairs: int = 4_000_000,
     warn: bool = True,
+    blocks_cache: dict[str, object] | None = None,
 ) -> Iterator[tuple[int, IntArray, IntArray]]:
     """Yield ``(rule_index, left, right)`` chunks of candidate pairs, at most ~``chunk_pairs`` each.
 
@@ -379,7 +402,7 @@ def iter_block_pairs(
             previous_keys.append(_Seen(_sn_positions(rule, keys), rule.window))
             continue
         key = combined_key(keys, rule.fields)
-        blocks = _rule_blocks(rule, key, source)
+        blocks = _cached_blocks(rule, key, source, blocks_cache, pop=True)
         if warn and blocks.skipped_records:
             warnings.warn(
                 f"blocking rule {rule.name!r}: skipped blocks larger than {rule.max_block_size} "
@@ -479,13 +502,15 @@ def blocking_diagnostics(
     source: npt.NDArray[np.int8] | None = None,
     top: int = 5,
     count_new: bool = True,
+    blocks_cache: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """Pairs per rule *before* generating them: total, after the union, largest blocks, skipped.
 
     Counting is exact for :class:`BlockOn` rules (from block sizes).  ``new_pairs`` subtracts
     pairs already produced by earlier rules; it enumerates the rule's pairs (up to 20 million)
     unless ``count_new`` is False, when it is left equal to ``pairs`` (the matcher then fills in
-    the exact figure while it scores, so the pairs are generated once).
+    the exact figure while it scores, so the pairs are generated once).  A ``blocks_cache``
+    dict shared with :func:`iter_block_pairs` lets the blocks be sorted once for both.
 
     >>> import numpy as np
     >>> keys = {"a": np.array([1, 1, 1, 2]), "b": np.array([0, 0, 3, 3])}
@@ -528,7 +553,7 @@ def blocking_diagnostics(
             previous.append(_Seen(_sn_positions(rule, keys), rule.window))
             continue
         key = combined_key(keys, rule.fields)
-        blocks = _rule_blocks(rule, key, source)
+        blocks = _cached_blocks(rule, key, source, blocks_cache)
         total = int(blocks.pair_counts.sum())
         new = total
         if previous and total and count_new:

@@ -145,6 +145,7 @@ def _score_candidates(
     tf_source: int | None,
     chunk_pairs: int,
     keys: dict[str, I64] | None = None,
+    blocks_cache: dict[str, object] | None = None,
 ) -> _Scored:
     keys = prepared.keys() if keys is None else keys
     lefts, rights, ws, lvls, rule_ids = [], [], [], [], []
@@ -162,7 +163,12 @@ def _score_candidates(
         return rule_idx, len(left), left[keep], right[keep], bw[keep], levels[keep]
 
     chunks = iter_block_pairs(
-        rules, keys, prepared.n, source=prepared.source, chunk_pairs=chunk_pairs
+        rules,
+        keys,
+        prepared.n,
+        source=prepared.source,
+        chunk_pairs=chunk_pairs,
+        blocks_cache=blocks_cache,
     )
     first = next(chunks, None)
     results: Iterable[tuple[int, int, I64, I64, F64, npt.NDArray[np.int8]]] = []
@@ -690,8 +696,9 @@ def _run(
     else:
         total_pairs = float(n_list) * float(prepared.n - n_list)
     keys = prepared.keys()
+    blocks_cache: dict[str, object] = {}  # blocks sorted once for diagnostics and scoring
     diagnostics = blocking_diagnostics(
-        rules, keys, prepared.n, source=prepared.source, count_new=False
+        rules, keys, prepared.n, source=prepared.source, count_new=False, blocks_cache=blocks_cache
     )
     lap("blocking_diagnostics")
     # keep anything with positive evidence; the prior is applied once λ is known
@@ -703,6 +710,7 @@ def _run(
         tf_source=tf_source,
         chunk_pairs=chunk_pairs,
         keys=keys,
+        blocks_cache=blocks_cache,
     )
     if len(diagnostics):  # the pairs each rule added, counted while scoring
         diagnostics["new_pairs"] = scored.per_rule

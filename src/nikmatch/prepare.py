@@ -39,7 +39,7 @@ from nikmatch.names._batch import batch_keys
 from nikmatch.names.normalize import _given_of_normalized
 from nikmatch.names.tables import default_rules
 from nikmatch.schema import ColumnMapping, canonical_frame
-from nikmatch.text import factorize_folded, fold_texts, unusable_cells
+from nikmatch.text import factorize_folded, fold_text, unusable_cells
 
 __all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "link_prepared", "prepare", "prepare_link"]
 
@@ -522,26 +522,34 @@ def _prepare_canonical(
         notes.append(("nik_unreadable", frame["nik"].notna().to_numpy(dtype=bool) & ~structural))
 
     if "no_kk" in frame.columns:
+        # cleaned once per distinct raw value, not once per record
+        raw_codes, raw_uniques = pd.factorize(frame["no_kk"], use_na_sentinel=True)
         kk = (
-            frame["no_kk"]
+            pd.Series(np.asarray(raw_uniques, dtype=object), dtype=object)
             .astype("string")
             .str.replace(r"[\s.\-']", "", regex=True)
             .str.replace(r"\.0$", "", regex=True)
         )
-        kk_codes, kk_values = factorize_folded(
+        kk_codes_u, kk_values = factorize_folded(
             kk.astype(object).where(kk.notna(), None).to_numpy(dtype=object)
         )
-        codes["no_kk"] = kk_codes
+        codes["no_kk"] = np.where(raw_codes >= 0, _take(kk_codes_u, raw_codes), -1).astype(np.int32)
         values["no_kk"] = kk_values
 
     for col in _TEXT_COLUMNS:
         if col in frame.columns:
-            folded = fold_texts(frame[col]).to_numpy(dtype=object)
-            if col in ("rt", "rw"):
-                folded = np.array(
-                    [s.lstrip("0") or ("0" if s else "") for s in folded], dtype=object
-                )
-            c, v = factorize_folded(folded)
+            # folded and coded once per distinct raw value, then spread to the records
+            raw_codes, raw_uniques = pd.factorize(frame[col], use_na_sentinel=True)
+            folded_u = np.array(
+                [fold_text(u) for u in np.asarray(raw_uniques, dtype=object).tolist()],
+                dtype=object,
+            )
+            cu, v = factorize_folded(folded_u)
+            c = np.where(raw_codes >= 0, _take(cu, raw_codes), -1).astype(np.int32)
+            if col in ("rt", "rw"):  # "003" and "3" are one RT: strip per distinct value
+                stripped = np.array([s.lstrip("0") or "0" for s in v.tolist()], dtype=object)
+                c2, v = factorize_folded(stripped)
+                c = np.where(c >= 0, _take(c2, c), -1).astype(np.int32)
             codes[col] = c
             values[col] = v
 
@@ -555,7 +563,10 @@ def _prepare_canonical(
     flag_parts = [np.where(mask, name, "") for name, mask in notes if mask.any()]
     if flag_parts:
         stacked = np.stack(flag_parts, axis=1).astype(object)
-        flags = pd.Series([";".join(x for x in row if x) for row in stacked], dtype=object)
+        joined = np.full(n, "", dtype=object)
+        flagged = np.flatnonzero((stacked != "").any(axis=1))  # only these rows need joining
+        joined[flagged] = [";".join(x for x in row if x) for row in stacked[flagged].tolist()]
+        flags = pd.Series(joined, dtype=object)
     else:
         flags = pd.Series([""] * n, dtype=object)
     return Prepared(

@@ -83,15 +83,16 @@ def factorize_folded(
     ([0, -1, 1, 0], ['a', 'b'])
     """
     arr = np.asarray(values, dtype=object)
-    empty = (
-        np.fromiter((v is None or v == "" for v in arr), dtype=bool, count=len(arr))
-        if len(arr)
-        else np.zeros(0, bool)
-    )
-    cleaned = arr.copy()
-    cleaned[empty] = None
-    codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
-    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    uniq = np.asarray(uniques, dtype=object)
+    # empty strings are dropped from the distinct values (the rest keep their order)
+    empty = np.asarray([u == "" for u in uniq.tolist()], dtype=bool)
+    if not empty.any():
+        return codes.astype(np.int32), uniq
+    new_code = np.cumsum(~empty) - 1
+    new_code[empty] = -1
+    remap = np.append(new_code, -1).astype(np.int32)  # code -1 (missing) stays -1
+    return remap[codes], uniq[~empty]
 
 
 #: ``pandas.api.types.infer_dtype`` kinds of columns that hold only plain values.

@@ -23,6 +23,7 @@ Steps (every rule with examples and reasons: ``docs/guide/names.md``):
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -293,11 +294,20 @@ class ParsedName:
     given: str
 
 
+@functools.lru_cache(maxsize=8)
+def _phrase_firsts(rules: NameRules) -> frozenset[str]:
+    """First words of the low-information phrases (most names hold none of them)."""
+    return frozenset(phrase[0] for phrase in rules.phrases if phrase)
+
+
 def _low_flags(tokens: list[str] | tuple[str, ...], rules: NameRules) -> list[bool]:
     flags = []
     for i, tok in enumerate(tokens):
         kind = rules.low_information.get(tok)
         flags.append(kind is not None and (kind != "article" or i == 0))
+    firsts = _phrase_firsts(rules)
+    if not any(tok in firsts for tok in tokens):
+        return flags
     for phrase in rules.phrases:
         size = len(phrase)
         for i in range(len(tokens) - size + 1):
