@@ -99,6 +99,11 @@ _TEXT_COLUMNS = (
 )
 
 
+def _all_str(values: npt.NDArray[np.object_]) -> bool:
+    """Whether every element of an object array is a ``str`` (checked in C)."""
+    return bool(pd.api.types.infer_dtype(values, skipna=False) == "string")
+
+
 @dataclass
 class Prepared:
     """Encoded records: integer codes per field plus the distinct values behind them.
@@ -170,8 +175,10 @@ class Prepared:
         mix = np.zeros(self.n, dtype=np.uint64)
         for name in sorted(self.codes):
             vals = self.values[name]
+            # the values of a field are distinct already: no categorising pass
+            texts = vals if vals.dtype == object and _all_str(vals) else vals.astype(str)
             h = (
-                pd.util.hash_array(np.asarray([str(v) for v in vals], dtype=object))
+                pd.util.hash_array(np.asarray(texts, dtype=object), categorize=False)
                 if len(vals)
                 else np.zeros(0, np.uint64)
             )
