@@ -242,6 +242,25 @@ def _pairs_across_runs(
     return order[left_pos], order[right_pos]
 
 
+def _keys_of_source(
+    key: IntArray, source: npt.NDArray[np.int8], valid: IntArray
+) -> npt.NDArray[np.bool_]:
+    """For the records ``valid`` (key present): whether a source-0 record has the same key.
+
+    >>> _keys_of_source(np.array([3, 3, 5, 7]), np.array([0, 1, 1, 0], np.int8),
+    ...                 np.arange(4)).tolist()
+    [True, True, False, True]
+    """
+    sub = key[valid]
+    wanted = sub[source[valid] == 0]
+    top = int(sub.max(initial=-1))
+    if top < 8 * len(key) + 1_000_000:  # dense codes: a lookup table, O(n)
+        table = np.zeros(top + 1, dtype=bool)
+        table[wanted] = True
+        return table[sub]
+    return np.isin(sub, wanted)
+
+
 @dataclass
 class _RuleBlocks:
     order: IntArray
@@ -274,6 +293,10 @@ def _rule_blocks(
         n_left = None
         pair_counts = lengths * (lengths - 1) // 2
     else:
+        # linkage: only blocks holding a list record can pair, so the records whose key no
+        # list record has are dropped before sorting (a short list against a large register
+        # sorts thousands of records per rule, not millions)
+        valid = valid[_keys_of_source(key, source, valid)]
         sub_key = key[valid]
         sub_src = source[valid]
         order = valid[np.lexsort((sub_src, sub_key))]
@@ -282,7 +305,7 @@ def _rule_blocks(
         cum = np.concatenate([[0], np.cumsum(is_left)])
         n_left = cum[starts + lengths] - cum[starts]
         pair_counts = n_left * (lengths - n_left)
-    too_big = lengths > rule.max_block_size
+    too_big = (lengths > rule.max_block_size) & (pair_counts > 0)
     keep = (pair_counts > 0) & ~too_big
     skipped_records = int(lengths[too_big].sum())
     skipped_pairs = int(pair_counts[too_big].sum())
