@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -43,12 +44,9 @@ def _components(n: int, left: I64, right: I64) -> I64:
 
 def _dense_by_first(labels: I64) -> I64:
     """Relabel so cluster ids are 0.. in order of each cluster's first record."""
-    _, first = np.unique(labels, return_index=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    uniq = np.unique(labels)
-    return rank[np.searchsorted(uniq, labels)]
+    dense, _ = pd.factorize(labels)  # codes in order of first appearance
+    out: I64 = dense.astype(np.int64)
+    return out
 
 
 #: Components larger than this are cut by size only (their direct pairs are not all scored).

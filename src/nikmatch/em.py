@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 __all__ = ["EMResult", "fit_em", "pattern_counts"]
 
@@ -70,7 +71,11 @@ def pattern_counts(
         code = np.zeros(len(levels), dtype=np.int64)
         for j in range(ncol):
             code = (code << 4) | levels[:, j].astype(np.int64)
-        uniq, counts = np.unique(code, return_counts=True)
+        # hash-count, then sort the few distinct patterns (same result as np.unique, faster)
+        dense, found = pd.factorize(code)
+        sort = np.argsort(found)
+        uniq = np.asarray(found)[sort]
+        counts = np.bincount(dense, minlength=len(found))[sort]
         pats = np.zeros((len(uniq), ncol), dtype=np.int8)
         rest = uniq.copy()
         for j in range(ncol - 1, -1, -1):

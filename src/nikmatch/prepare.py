@@ -408,7 +408,10 @@ def link_prepared(list_prepared: Prepared, register: Prepared) -> tuple[Prepared
         reg_codes = register.codes.get(name, np.full(n_r, -1, np.int32))
         lst_vals = list_prepared.values.get(name, np.zeros(0, dtype=object))
         lst_codes = list_prepared.codes.get(name, np.full(n_l, -1, np.int32))
-        table = pd.Index(reg_vals)
+        table = register.cache.get(f"value_index:{name}")
+        if not isinstance(table, pd.Index):  # hashed once per register, kept for the next list
+            table = pd.Index(reg_vals)
+            register.cache[f"value_index:{name}"] = table
         where = table.get_indexer(pd.Index(lst_vals)) if len(lst_vals) else np.zeros(0, np.int64)
         new = np.flatnonzero(where < 0)
         where[new] = len(reg_vals) + np.arange(len(new))
@@ -417,12 +420,16 @@ def link_prepared(list_prepared: Prepared, register: Prepared) -> tuple[Prepared
         codes[name] = np.concatenate([mapped, reg_codes]).astype(np.int32)
     nik_digits = np.zeros((0, 16), np.uint8)
     if "nik" in values:
-        texts = [str(v) for v in values["nik"]]
-        nik_digits = (
+        # the register's digits are reused; only the list's new NIKs are split into digits
+        n_old = len(register.values.get("nik", ()))
+        old_digits = register.nik_digits if len(register.nik_digits) == n_old else None
+        texts = [str(v) for v in values["nik"][0 if old_digits is None else n_old :]]
+        fresh = (
             np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).reshape(-1, 16) - 48
             if texts
             else nik_digits
         )
+        nik_digits = fresh if old_digits is None else np.concatenate([old_digits, fresh])
     report = None
     if list_prepared.nik_report is not None and register.nik_report is not None:
         report = pd.concat([list_prepared.nik_report, register.nik_report], ignore_index=True)
@@ -639,7 +646,8 @@ def tf_table(
     if by is not None and by in prepared.codes:
         other = prepared.codes[by].astype(np.int64)
         known = mask & (other >= 0)
-        combo = np.unique(codes[known] * (int(other.max()) + 1) + other[known])
+        # distinct (value, companion) combinations; pd.unique hashes (np.unique sorts)
+        combo = pd.unique(codes[known] * (int(other.max()) + 1) + other[known])
         counts = np.bincount(combo // (int(other.max()) + 1), minlength=n_values)
         counts = counts + np.bincount(codes[mask & (other < 0)], minlength=n_values)
         # one person has a few records at most: many records sharing one value and one
@@ -694,7 +702,7 @@ def joint_tf(
     if other is not None:
         known = mask & (other >= 0)
         width = int(other.max(initial=0)) + 1
-        pairs = np.unique(codes[known] * width + other[known])
+        pairs = pd.unique(codes[known] * width + other[known])
         counts = np.bincount(pairs // width, minlength=n_values)
         counts = counts + np.bincount(codes[mask & (other < 0)], minlength=n_values)
         raw = np.bincount(codes[mask], minlength=n_values)
