@@ -630,10 +630,16 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
         and distance.OSA.distance(compact_a, compact_b) <= 1
     ):
         return False
-    wa = Counter(w for w in a.split() if len(w) >= 3)
-    wb = Counter(w for w in b.split() if len(w) >= 3)
-    only_a = list((wa - wb).elements())
-    only_b = list((wb - wa).elements())
+    la = [w for w in a.split() if len(w) >= 3]
+    lb = [w for w in b.split() if len(w) >= 3]
+    sa, sb = set(la), set(lb)
+    if len(sa) == len(la) and len(sb) == len(lb):  # no repeated word: sets suffice
+        only_a = [w for w in la if w not in sb]
+        only_b = [w for w in lb if w not in sa]
+    else:  # a repeated word counts as often as it is written
+        wa, wb = Counter(la), Counter(lb)
+        only_a = list((wa - wb).elements())
+        only_b = list((wb - wa).elements())
     if not only_a or not only_b:
         return False
     joined_a, joined_b = "".join(only_a), "".join(only_b)
