@@ -116,6 +116,12 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
             rules.append(BlockOn("nama_ibu_key", "birth_year", "initial"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
+    if has("alamat") and has("kelurahan"):
+        # one dwelling (address, RT/RW, kelurahan) and the name's first letter: a resident
+        # entered again at home with another birth date and no mother's name (households are
+        # small, so this stays near one pair per record at a million records)
+        at_home = [f for f in ("alamat", "rt", "rw", "kelurahan") if has(f)]
+        rules.append(BlockOn(*at_home, "initial"))
     if has("tanggal_lahir"):
         rules.append(SortedNeighbourhood("nama_key_dob", window=2))
     else:
