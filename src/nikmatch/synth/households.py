@@ -15,10 +15,13 @@ elderly couple      0.07   head and wife aged 58-90
 
 Children's ages follow from their mother's age (mothers 19-42 at birth), so the age pyramid
 comes out close to the 2020 census of a Sumatran city: about 26% under 15 and 6-7% aged 65 and
-over, nobody over 90.  Children share the household's KK number, address and RT/RW and have
-their mother's name as ``nama_ibu``; the head's mother, when she lives in the household, is his
-``nama_ibu``.  Twins (same birth date, similar given names) and a son named after his father
-are planted at configurable rates and reported as groups.
+over, nobody over 90.  Siblings who are not twins are born at least 300 days apart (10-14
+months: :func:`space_births` moves dates that fall closer).  Children share the household's
+KK number, address and RT/RW and have their mother's name as ``nama_ibu``; the head's mother,
+when she lives in the household, is his ``nama_ibu``.  Twins (same birth date, similar given
+names) and a son named after his father are planted at configurable rates and reported as
+groups; apart from such a son, no two members of a household share a full name (a repeated
+name is drawn again, see :func:`repeated_names`).
 
 >>> import datetime as dt
 >>> from nikmatch.synth.geography import Geography
@@ -32,6 +35,7 @@ are planted at configurable rates and reported as groups.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import numpy as np
@@ -40,7 +44,16 @@ import numpy.typing as npt
 from nikmatch.synth.geography import Geography
 from nikmatch.synth.names import TRADITIONS, draw_names, draw_surnames, sibling_variant
 
-__all__ = ["HOUSEHOLD_TYPES", "ROLES", "birth_dates", "build_people", "kk_issue_dates"]
+__all__ = [
+    "HOUSEHOLD_TYPES",
+    "ROLES",
+    "birth_dates",
+    "build_people",
+    "kk_issue_dates",
+    "repeated_names",
+    "space_births",
+    "whole_years",
+]
 
 Columns = dict[str, npt.NDArray[Any]]
 
@@ -70,6 +83,11 @@ _OCCUPATIONS_ADULT = (
     ("KARYAWAN HONORER", 0.04),
     ("BELUM/TIDAK BEKERJA", 0.09),
 )
+#: Least days between the births of consecutive siblings who are not twins: each pair needs
+#: a gap drawn from ``[_MIN_GAP, _MAX_GAP)`` (10 to 14 months), so no spike at the minimum.
+_MIN_GAP, _MAX_GAP = 300, 420
+#: Mothers are at least this old (days: 16 years) at a birth, as far as the gaps allow.
+_MIN_MOTHER_AGE = 5844
 _OLD_PLACE_NAMES = {"1871": ("TANJUNG KARANG", "TELUK BETUNG", "TANJUNGKARANG")}
 
 
@@ -132,6 +150,124 @@ def birth_dates(
     ).astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
     use = default & (fixed < ref) & (fixed > ref - np.timedelta64(33237, "D"))  # ages 0-90
     result: npt.NDArray[np.datetime64] = np.where(use, fixed, days)
+    return result
+
+
+def whole_years(birth: npt.NDArray[np.datetime64], reference: dt.date) -> npt.NDArray[np.int64]:
+    """Age in whole years on ``reference`` of people born on ``birth``.
+
+    >>> b = np.array(["2000-01-01", "2000-01-02", "2025-12-31"], dtype="datetime64[D]")
+    >>> whole_years(b, dt.date(2026, 1, 1)).tolist()
+    [26, 25, 0]
+    """
+    days = birth.astype("datetime64[D]")
+    year = days.astype("datetime64[Y]")
+    month_start = days.astype("datetime64[M]")
+    month = (month_start - year.astype("datetime64[M]")).astype(np.int64)
+    day = (days - month_start.astype("datetime64[D]")).astype(np.int64)
+    not_yet = month * 31 + day > (reference.month - 1) * 31 + reference.day - 1
+    years = (np.datetime64(reference, "Y") - year).astype(np.int64)
+    result: npt.NDArray[np.int64] = years - not_yet
+    return result
+
+
+def _running(
+    values: npt.NDArray[np.int64], rank: npt.NDArray[np.int64], *, backwards: bool = False
+) -> npt.NDArray[np.int64]:
+    """Running maximum within groups (``rank`` ascending), or running minimum from the end.
+
+    >>> _running(np.array([3, 1, 5, 2, 0]), np.array([0, 0, 0, 1, 1])).tolist()
+    [3, 3, 5, 2, 2]
+    >>> _running(np.array([3, 1, 5, 2, 0]), np.array([0, 0, 0, 1, 1]), backwards=True).tolist()
+    [1, 1, 5, 0, 0]
+    """
+    low = int(values.min())
+    base = rank * (int(values.max()) - low + 1)  # a later group's values all exceed earlier ones
+    shifted = values - low + base
+    if backwards:
+        run = np.minimum.accumulate(shifted[::-1])[::-1]
+    else:
+        run = np.maximum.accumulate(shifted)
+    result: npt.NDArray[np.int64] = run - base + low
+    return result
+
+
+def space_births(
+    birth: npt.NDArray[np.datetime64],
+    group: npt.NDArray[np.int64],
+    gap: npt.NDArray[np.int64],
+    latest: np.datetime64,
+    earliest: np.datetime64 | npt.NDArray[np.datetime64] | None = None,
+) -> npt.NDArray[np.datetime64]:
+    """Move siblings' birth dates apart: each at least ``gap`` days after the previous one.
+
+    ``birth`` are the children of households ``group`` (each household's rows contiguous,
+    households in ascending order, eldest first); ``gap[i]`` is the least number of days
+    between child ``i`` and the child before it (0 for a twin, which keeps the other twin's
+    date; ignored for a household's first child).  Dates that are too close move little and
+    symmetrically -- about half of each shortfall makes the younger child younger, half the
+    elder older -- so the age distribution stays put.  Nobody is born after ``latest`` (elder
+    siblings move further back instead) and, where the gaps allow it, before ``earliest``
+    (say, the mother's 16th birthday; younger siblings move later instead).
+
+    >>> b = np.array(["2010-05-01", "2010-06-01", "2025-12-20", "2025-12-25"],
+    ...              dtype="datetime64[D]")
+    >>> out = space_births(b, np.array([0, 0, 1, 1]), np.array([0, 300, 0, 300]),
+    ...                    np.datetime64("2025-12-31"))
+    >>> [str(d) for d in out]
+    ['2009-12-17', '2010-10-13', '2025-03-06', '2025-12-31']
+    >>> out = space_births(b, np.array([0, 0, 1, 1]), np.array([0, 300, 0, 300]),
+    ...                    np.datetime64("2025-12-31"), np.datetime64("2010-02-01"))
+    >>> [str(d) for d in out]
+    ['2010-02-01', '2010-11-28', '2025-03-06', '2025-12-31']
+    """
+    n = birth.size
+    if n == 0:
+        empty: npt.NDArray[np.datetime64] = birth.astype("datetime64[D]")
+        return empty
+    days = birth.astype("datetime64[D]").astype(np.int64)
+    first = np.ones(n, dtype=bool)
+    first[1:] = group[1:] != group[:-1]
+    needed = np.where(first, 0, gap).astype(np.int64)
+    total = np.cumsum(needed)
+    offset = total - np.maximum.accumulate(np.where(first, total, 0))  # gaps since the eldest
+    # with ``offset`` taken off, the gaps hold when values never fall within a household: a
+    # running maximum pushes younger children later, a running minimum from the youngest
+    # backwards pushes elder ones earlier; the mean of the two does half of each
+    value = days - offset
+    rank = np.cumsum(first) - 1
+    spaced = (_running(value, rank) + _running(value, rank, backwards=True)) // 2
+    if earliest is not None:
+        low = np.broadcast_to(np.asarray(earliest, dtype="datetime64[D]").astype(np.int64), (n,))
+        spaced = _running(np.maximum(spaced, low - offset), rank)
+    last = np.append(first[1:], True)
+    cap = int(latest.astype("datetime64[D]").astype(np.int64)) - offset[last][rank]
+    result: npt.NDArray[np.datetime64] = (np.minimum(spaced, cap) + offset).astype(
+        "datetime64[D]"
+    )
+    return result
+
+
+def repeated_names(
+    household: npt.NDArray[np.int64], name: npt.NDArray[np.object_]
+) -> npt.NDArray[np.bool_]:
+    """Whether each person has the same full name as an earlier row of the same household.
+
+    ``household`` must list each household's rows together (as :func:`build_people` does).
+
+    >>> repeated_names(np.array([0, 0, 0, 1]), np.array(["A", "B", "A", "A"], dtype=object))
+    array([False, False,  True, False])
+    """
+    result = np.zeros(household.size, dtype=bool)
+    for k in range(1, household.size):  # compare each row with the row k places earlier
+        same = household[k:] == household[:-k]
+        rows = np.flatnonzero(same)
+        if rows.size == 0:
+            break
+        if rows.size * 3 > same.size:  # most rows: compare whole slices (no copies)
+            result[k:] |= same & (name[k:] == name[:-k])
+        else:
+            result[rows + k] |= name[rows + k] == name[rows]
     return result
 
 
@@ -198,7 +334,7 @@ def build_people(
     >>> rng = np.random.default_rng(1)
     >>> p = build_people(rng, 50, Geography.build("1871", rng), dt.date(2026, 1, 1))
     >>> ROLES[p["role"][0]], p["name"][0], p["nik_district"][0]
-    ('head', 'MERI MARLINA', '180406')
+    ('head', 'DWI SUSANTI', '180105')
     """
     hh = _households(rng, n)
     n_hh = hh["kind"].size
@@ -226,6 +362,9 @@ def build_people(
     mother_age = np.where(head_female, head_age, spouse_age)
     parent_age = head_age + rng.integers(20, 34, size=n_hh)
     parent_ok = hh["parent"] & (parent_age <= 90)
+    # a young mother has had time for few children (16 or older at each birth, gaps < 420 days)
+    room = np.maximum(mother_age - _MIN_MOTHER_AGE // 365, 0) * 365 // _MAX_GAP
+    hh["n_kids"] = np.minimum(hh["n_kids"], 1 + room)
     size = 1 + hh["spouse"] + hh["n_kids"] + parent_ok
     n_hh = int(np.searchsorted(np.cumsum(size), n)) + 1  # households needed to reach n people
     hh = {key: value[:n_hh] for key, value in hh.items()}
@@ -282,6 +421,10 @@ def build_people(
 
     # ---------------------------------------------------------------- twins, dates
     birth = birth_dates(rng, age, reference)
+    kids = np.flatnonzero(role == _CHILD)  # contiguous per household: sort eldest first
+    days = birth[kids].astype(np.int64)  # |days| < 2**16: 1791 to 2149
+    eldest_first = kids[np.argsort(household[kids] * 2**17 + days, kind="stable")]
+    birth[kids], age[kids] = birth[eldest_first], age[eldest_first]
     prev_child = np.zeros(total, dtype=bool)
     prev_child[1:] = (
         (role[1:] == _CHILD) & (role[:-1] == _CHILD) & (household[1:] == household[:-1])
@@ -292,8 +435,15 @@ def build_people(
         birth[row] = birth[row - 1]
         age[row] = age[row - 1]
         group = twin_group[row - 1] if twin_group[row - 1] >= 0 else row - 1
-        twin_group[row - 1] = group
-        twin_group[row] = group
+        twin_group[row] = twin_group[row - 1] = group
+    gap = np.where(twin[kids], 0, rng.integers(_MIN_GAP, _MAX_GAP, size=kids.size))
+    latest = np.datetime64(reference, "D") - np.timedelta64(1, "D")
+    mother = start[household[kids]] + ~head_female[household[kids]]  # head or her spouse
+    adult = birth[mother] + np.timedelta64(_MIN_MOTHER_AGE, "D")
+    spaced = space_births(birth[kids], household[kids], gap, latest, adult)
+    moved = kids[spaced != birth[kids]]
+    birth[kids] = spaced
+    age[moved] = whole_years(birth[moved], reference)
     year = birth.astype("datetime64[Y]").astype(np.int64) + 1970
 
     # ---------------------------------------------------------------- traditions, names
@@ -323,29 +473,36 @@ def build_people(
     )
     order_word = np.where(role == _CHILD, child_rank, rng.integers(0, 4, size=total))
     name = np.empty(total, dtype=object)
-    for t, tname in enumerate(trad_names):
-        rows = np.flatnonzero(tradition == t)
-        if rows.size:
-            name[rows] = draw_names(
-                rng,
-                TRADITIONS[tname],
-                female[rows],
-                year[rows],
-                surname=surname[rows],
-                birth_order=order_word[rows],
-            )
-    for row in np.flatnonzero(twin):
+
+    def draw(rows: npt.NDArray[np.int64]) -> None:
+        for t, tname in enumerate(trad_names):
+            sub = rows[tradition[rows] == t]
+            if sub.size:
+                name[sub] = draw_names(
+                    rng,
+                    TRADITIONS[tname],
+                    female[sub],
+                    year[sub],
+                    surname=surname[sub],
+                    birth_order=order_word[sub],
+                )
+
+    first_row = start[household]  # the household's rows: first_row[i] to last_row[i]
+    last_row = first_row + np.bincount(household, minlength=n_hh)[household]
+
+    def vary(row: int) -> None:  # a twin of the same sex: a name like the other twin's
         tr = TRADITIONS[trad_names[tradition[row]]]
-        base = str(name[row - 1])
-        name[row] = (
-            sibling_variant(rng, base, tr, bool(female[row]))
-            if female[row] == female[row - 1]
-            else name[row]
-        )
+        others = name[first_row[row] : last_row[row]].tolist()
+        name[row] = sibling_variant(rng, str(name[row - 1]), tr, bool(female[row]), others)
+
+    draw(np.arange(total))
+    variant = twin & (female == np.roll(female, 1))
+    for row in np.flatnonzero(variant):
+        vary(int(row))
 
     # father and son with the same name: the eldest son of a male head
     father_son_group = np.full(total, -1, dtype=np.int64)
-    head_row = start[household]
+    head_row = first_row
     sons = np.flatnonzero((role == _CHILD) & ~female & (twin_group < 0))
     _, first_idx = np.unique(household[sons], return_index=True)
     son_rows = sons[first_idx]
@@ -359,6 +516,27 @@ def build_people(
         name[s] = name[h]
         father_son_group[s] = h
         father_son_group[h] = h
+
+    # nobody else in a KK has the name of an earlier member: redraw the later one (a twin's
+    # name stays a variant of the other twin's, redrawn with it)
+    named_after_father = (father_son_group >= 0) & (role == _CHILD)
+    redo = repeated_names(household, name)
+    for attempt in itertools.count():
+        redo &= ~named_after_father
+        if not redo.any():
+            break
+        plain = redo & ~variant if attempt < 10 else redo
+        draw(np.flatnonzero(plain))
+        changed = plain.copy()
+        for row in np.flatnonzero(variant):
+            if (redo[row] and not plain[row]) or changed[row - 1]:
+                vary(int(row))
+                changed[row] = True
+        check = np.zeros(n_hh, dtype=bool)
+        check[household[changed]] = True
+        rows = np.flatnonzero(check[household])  # households with a new name: check again
+        redo = np.zeros(total, dtype=bool)
+        redo[rows] = repeated_names(household[rows], name[rows])
 
     # ---------------------------------------------------------------- mothers, fathers
     child = role == _CHILD

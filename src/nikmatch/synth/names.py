@@ -22,6 +22,7 @@ A name is built from four slots, ``prefix first middle last`` (empty slots are s
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -1386,11 +1387,23 @@ def _prefixes(
     return np.full(k, "", dtype=object)
 
 
-def sibling_variant(rng: np.random.Generator, name: str, tradition: Tradition, female: bool) -> str:
+def sibling_variant(
+    rng: np.random.Generator,
+    name: str,
+    tradition: Tradition,
+    female: bool,
+    avoid: Collection[str] = (),
+) -> str:
     """A similar but different name for a twin: one given word changes, family names stay.
+
+    Names in ``avoid`` (the other members of the household, say) are not returned unless no
+    other word fits.
 
     >>> sibling_variant(np.random.default_rng(0), "MUHAMMAD RIZKI", TRADITIONS["islamic"], False)
     'MUHAMMAD RASYID'
+    >>> sibling_variant(np.random.default_rng(0), "MUHAMMAD RIZKI", TRADITIONS["islamic"], False,
+    ...                 avoid={"MUHAMMAD RASYID"})
+    'MUHAMMAD RAFIF'
     """
     pool = tradition.female if female else tradition.male
     words = name.split(" ")
@@ -1409,4 +1422,14 @@ def sibling_variant(rng: np.random.Generator, name: str, tradition: Tradition, f
     same_initial = [w for w in candidates if w[0] == old[0]]
     choices = same_initial or candidates
     words[position] = choices[int(rng.integers(0, len(choices)))]
+    if avoid and " ".join(words) in avoid:  # rare: draw again among the names still free
+        taken = set(avoid)
+        before, after = words[:position], words[position + 1 :]
+
+        def free(options: list[str]) -> list[str]:
+            return [w for w in options if " ".join([*before, w, *after]) not in taken]
+
+        options = free(choices) or free(candidates)
+        if options:
+            words[position] = options[int(rng.integers(0, len(options)))]
     return " ".join(words)
