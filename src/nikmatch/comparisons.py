@@ -602,8 +602,12 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     for words of six letters or more, they are one typing slip apart and alike (Jaro-Winkler
     >= 0.9: ``nurjanah``/``nurjanh``).  Short words one letter apart are often two real names
     (``maria``/``marta``, ``rudi``/``rini``), so there only the phonetic key counts.  With
-    ``strict`` (used across households, where typing slips are the likelier story) words two
-    edits apart or with Jaro-Winkler >= 0.8 count as the same name.
+    ``strict`` (used across households, where typing slips are the likelier story) words at
+    most two edits apart or with Jaro-Winkler >= 0.85 count as the same name (``nuraeni`` /
+    ``nurhayati``, 0.83, do not: two names).
+
+    >>> _has_distinct_word("euis nuraeni", "euis nurhayati", strict=True)
+    True
 
     >>> _has_distinct_word("fahri hakim", "fahri hidayat")
     True
@@ -647,10 +651,10 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     def same_name(x: str, y: str) -> bool:
         if _word_key(x) == _word_key(y):
             return True
-        if strict:
+        if strict:  # two slips, or alike (nuraeni / nurhayati, JW 0.83, are two names)
             return bool(
                 distance.OSA.distance(x, y) <= 2
-                or distance.JaroWinkler.normalized_similarity(x, y) >= 0.8
+                or distance.JaroWinkler.normalized_similarity(x, y) >= 0.85
             )
         return bool(
             min(len(x), len(y)) >= 6
@@ -675,8 +679,9 @@ class HouseholdComparison(Comparison):
     - **twins** (``-50`` bits): on one KK, the very same birth date and names that are not one
       name (short of the same phonetic key); or, on one KK, birth dates equal or one typing
       slip / a day-month swap apart and a name word the other record lacks; or, with the same
-      mother's name anywhere (adult twins live apart), such dates and a *clearly* different
-      name word (typing slips are the likelier story off one KK);
+      mother's name anywhere (adult twins live apart; a typing slip in the mother's name
+      counts as the same), such dates and a *clearly* different name word (typing slips are
+      the likelier story off one KK);
     - **parent/child** (``-50``): same household, agreeing names, birth dates 12+ years apart
       that are not one typing slip apart;
     - **another family member** (``-40``): same household, or the same mother's name anywhere
@@ -739,17 +744,21 @@ class HouseholdComparison(Comparison):
             same_kk = (a >= 0) & (a == b)
         same_mother = np.zeros(n, bool)
         same_kel = np.ones(n, bool)
-        mother = "nama_ibu_key" if "nama_ibu_key" in prepared.codes else "nama_ibu"
+        close_mother = np.zeros(n, bool)
+        mother_lv = None
         if known is not None and "nama_ibu" in known:
-            # the mother's name agrees as a name: exact, same key, reordered or by initials
-            same_mother = known["nama_ibu"] >= 4
-        elif mother in prepared.codes:
-            a, b = prepared.codes[mother][left], prepared.codes[mother][right]
-            same_mother = (a >= 0) & (a == b)
+            mother_lv = known["nama_ibu"]
+        elif "nama_ibu" in prepared.codes:
+            mother_lv = NameComparison("nama_ibu").compute(prepared, left, right)
+        if mother_lv is not None:
+            # the mother's name agrees as a name: exact, same key, reordered or by initials;
+            # for twins also a typing slip in it (``sri awhyuni`` / ``sri wahyuni``)
+            same_mother = mother_lv >= 4
+            close_mother = mother_lv >= 3
         if "kelurahan" in prepared.codes:
             ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
             same_kel = (ka >= 0) & (ka == kb)
-        related = same_kk | same_mother
+        related = same_kk | close_mother
         if "nik" in prepared.codes:  # one NIK is one registration: never twins or siblings
             na, nb = prepared.codes["nik"][left], prepared.codes["nik"][right]
             related &= ~((na >= 0) & (na == nb))
@@ -758,7 +767,7 @@ class HouseholdComparison(Comparison):
             return out
         idx = np.flatnonzero(related)
         hl, hr = left[idx], right[idx]
-        kk, mo = same_kk[idx], same_mother[idx]
+        kk, mo, near_mo = same_kk[idx], same_mother[idx], close_mother[idx]
         house = kk | (mo & same_kel[idx])  # living together
         dl, dr = prepared.dob[hl], prepared.dob[hr]
         dates_ok = (dl != MISSING_DAY) & (dr != MISSING_DAY)
@@ -779,7 +788,7 @@ class HouseholdComparison(Comparison):
         near_date = dates_ok & (date_lv >= 3)
         twins = np.zeros(len(idx), bool)
         for together in (True, False):
-            cand = near_date & (name_lv >= 1) & (name_lv <= 3) & (kk if together else ~kk)
+            cand = near_date & (name_lv >= 1) & (name_lv <= 3) & (kk if together else ~kk & near_mo)
             if not cand.any():
                 continue
             ci = np.flatnonzero(cand)
