@@ -151,9 +151,22 @@ def test_same_sex_twins_have_similar_names(people: People) -> None:
     for row in same_sex:
         a, b = str(people["name"][row - 1]).split(), str(people["name"][row]).split()
         assert a != b
-        if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        differ = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
+        if len(a) == len(b) and len(differ) == 1:
             one_word += 1
+            assert _edits(*differ[0]) >= 2  # not a spelling variant (KHODIJAH, KHADIJAH)
     assert one_word >= 0.9 * same_sex.size  # variants: one given word differs
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 def test_mother_names_follow_redrawn_names(people: People) -> None:
@@ -279,5 +292,10 @@ def test_sibling_variant_avoids_names_in_use(seed: int, tradition: str, female: 
     if not plain.endswith((" PUTRA", " PUTRI")):  # a name with a given word to change
         assert avoided != plain
         assert len(avoided.split()) == len(base.split())
+        for variant in (plain, avoided):
+            changed = [(x, y) for x, y in zip(base.split(), variant.split(), strict=True)
+                       if x != y]
+            assert len(changed) == 1
+            assert _edits(*changed[0]) >= 2
     # nothing to avoid: the draw is the one without ``avoid``
     assert sibling_variant(np.random.default_rng(seed), base, tr, female, {"X"}) == plain

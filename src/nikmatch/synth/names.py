@@ -1396,6 +1396,9 @@ def sibling_variant(
 ) -> str:
     """A similar but different name for a twin: one given word changes, family names stay.
 
+    The new word is not one letter away from the old one (``KHADIJAH`` for ``KHODIJAH`` is
+    the same name spelt differently, not a twin's name).
+
     Names in ``avoid`` (the other members of the household, say) are not returned unless no
     other word fits.
 
@@ -1422,14 +1425,40 @@ def sibling_variant(
     same_initial = [w for w in candidates if w[0] == old[0]]
     choices = same_initial or candidates
     words[position] = choices[int(rng.integers(0, len(choices)))]
+    if _one_edit_apart(words[position], old):  # KHADIJAH for KHODIJAH: the same name, redraw
+        distinct = [w for w in candidates if not _one_edit_apart(w, old)]
+        choices = [w for w in choices if not _one_edit_apart(w, old)] or distinct or choices
+        words[position] = choices[int(rng.integers(0, len(choices)))]
     if avoid and " ".join(words) in avoid:  # rare: draw again among the names still free
         taken = set(avoid)
         before, after = words[:position], words[position + 1 :]
 
         def free(options: list[str]) -> list[str]:
-            return [w for w in options if " ".join([*before, w, *after]) not in taken]
+            return [
+                w
+                for w in options
+                if " ".join([*before, w, *after]) not in taken and not _one_edit_apart(w, old)
+            ]
 
         options = free(choices) or free(candidates)
         if options:
             words[position] = options[int(rng.integers(0, len(options)))]
     return " ".join(words)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether one letter inserted, deleted or changed turns ``a`` into ``b`` (or a == b).
+
+    >>> _one_edit_apart("SAPUTRA", "SYAPUTRA"), _one_edit_apart("KHODIJAH", "KHADIJAH")
+    (True, True)
+    >>> _one_edit_apart("MARIA", "MARTHA"), _one_edit_apart("RIZKI", "RASYID")
+    (False, False)
+    """
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
