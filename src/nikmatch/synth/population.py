@@ -31,7 +31,7 @@ from nikmatch.regions import Regions
 from nikmatch.schema import CANONICAL_COLUMNS
 from nikmatch.synth.corrupt import NameNoise, corrupt_dates, corrupt_names, place_variants
 from nikmatch.synth.geography import Geography
-from nikmatch.synth.households import build_people, kk_issue_dates
+from nikmatch.synth.households import ROLES, build_people, kk_issue_dates
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -221,14 +221,37 @@ def _common_name_groups(
     return group
 
 
+def _in_household(
+    people: dict[str, npt.NDArray[Any]], rows: npt.NDArray[np.int64], names: npt.NDArray[Any]
+) -> npt.NDArray[np.bool_]:
+    """Whether another member of each row's household already has the given name."""
+    household = people["household"]
+    out = np.zeros(len(rows), dtype=bool)
+    if not len(rows):
+        return out
+    wanted = set(zip(household[rows].tolist(), names.tolist(), strict=True))
+    members = np.setdiff1d(np.flatnonzero(np.isin(household, household[rows])), rows)
+    have = {
+        (h, nm)
+        for h, nm in zip(household[members].tolist(), people["name"][members].tolist(), strict=True)
+        if (h, nm) in wanted
+    }
+    for i, (h, nm) in enumerate(zip(household[rows].tolist(), names.tolist(), strict=True)):
+        out[i] = (h, nm) in have
+    return out
+
+
 def _plant_common_names(
     rng: np.random.Generator, people: dict[str, npt.NDArray[Any]], pairs: int
 ) -> None:
     """Give pairs of unrelated adults of the same sex a common name and a default date."""
     age = people["age"]
+    # not children of the head (their birth dates are spaced from their siblings'), one per
+    # household, and never a name a housemate already has
     eligible = np.flatnonzero(
         (age >= 20)
         & (age <= 80)
+        & (people["role"] != ROLES.index("child"))
         & (people["twin_group"] < 0)
         & (people["father_son_group"] < 0)
         & np.isin(people["tradition"], ["islamic", "javanese", "sundanese", "lampung"])
