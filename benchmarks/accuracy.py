@@ -225,9 +225,12 @@ def update_thresholds(rows: list[Row], margin: float, path: Path = THRESHOLDS) -
     for row in rows:
         if row.system != "nikmatch" or row.status != "ok":
             continue
+        kept = {  # hard-negative limits (max_merges_*) are policy, not measurements: kept
+            k: v for k, v in limits.get(row.dataset, {}).items() if k.startswith("max_merges_")
+        }
         limits[row.dataset] = {
             k: round(max(0.0, row.metrics[k] - margin), 4) for k in ("precision", "recall", "f1")
-        }
+        } | kept
     path.write_text(json.dumps(data, indent=2) + "\n")
 
 
