@@ -313,3 +313,22 @@ def test_level_weights_and_score_levels_agree(
 def test_summary_lists_every_level(model: Model) -> None:
     text = model.summary()
     assert sum(c.n_levels - 1 for c in model.comparisons) == len(text.splitlines()) - 2
+
+
+def test_u_loses_the_matches_counted_among_random_pairs() -> None:
+    """Random pairs hold a share λ of matches; in a duplicate-dense table that share is taken
+    out of u and the pairs are scored again; a model given by the user is used as it is."""
+    import nikmatch as nm
+    from nikmatch.model import remove_matches_from_u
+    from nikmatch.synth import generate_population
+
+    register, _ = generate_population(3_000, seed=2, duplicate_rate=0.3)
+    dense = nm.find_duplicates(register)
+    assert "u_matches_removed" in dense.model.info
+    assert "rescore" in dense.info["seconds"]
+    _, change = remove_matches_from_u(dense.model, 1e-9)
+    assert change < 0.05  # a second pass with a tiny λ changes nothing that matters
+    reused = nm.find_duplicates(register, model=dense.model)  # a given model is not corrected
+    assert "rescore" not in reused.info["seconds"]
+    for a, b in zip(reused.model.u, dense.model.u, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -50,7 +50,7 @@ from nikmatch.comparisons import Comparison, compare, default_comparisons
 from nikmatch.dates import MISSING_DAY
 from nikmatch.errors import ModelError, SchemaError
 from nikmatch.explain import Explanation, explain_pair
-from nikmatch.model import Model, estimate_lambda, train
+from nikmatch.model import Model, estimate_lambda, remove_matches_from_u, train
 from nikmatch.prepare import Prepared, link_prepared, prepare, prepare_link
 from nikmatch.privacy import mask_nik, mask_text
 from nikmatch.schema import ColumnMapping
@@ -725,6 +725,26 @@ def _run(
         lam = float(lambda_)
     else:
         lam = estimate_lambda(scored.bayes_weight, total_pairs)
+    if model is None and 0.0 < lam < 1.0:
+        # u was counted on random pairs, a share λ of which are matches: take them out, and
+        # score again when that moves a weight (small duplicate-dense tables; never at 1M)
+        cleaned, change = remove_matches_from_u(fitted, lam)
+        if change > 0.05:
+            fitted = cleaned
+            scored = _score_candidates(
+                fitted,
+                prepared,
+                rules,
+                keep_bayes_weight=0.0,
+                tf_source=tf_source,
+                chunk_pairs=chunk_pairs,
+                keys=keys,
+            )
+            if len(diagnostics):
+                diagnostics["new_pairs"] = scored.per_rule
+            if lambda_ is None:
+                lam = estimate_lambda(scored.bayes_weight, total_pairs)
+            lap("rescore")
     try:
         fitted = Model(
             fitted.comparisons,

@@ -59,6 +59,7 @@ __all__ = [
     "TrainingBlock",
     "estimate_lambda",
     "estimate_u",
+    "remove_matches_from_u",
     "train",
 ]
 
@@ -683,6 +684,52 @@ def train(
         "seed": seed,
     }
     return Model(comps, m, u, lambda_=1e-6, fixed=is_fixed, info=info)
+
+
+def remove_matches_from_u(model: Model, lambda_: float) -> tuple[Model, float]:
+    """``u`` without the matches among the random pairs it was counted on.
+
+    Random record pairs are a mixture: a share ``λ`` of them are one person, so the level
+    shares ``r`` they show are ``λ·m + (1 - λ)·u`` and ``u = (r - λ·m) / (1 - λ)``.  In a
+    register the correction is negligible (``λ`` ~ 10⁻⁷ at a million records), but in a small,
+    duplicate-dense table it is not: with ``λ`` = 5·10⁻⁴, half the random pairs that share an
+    identifier are matches, and uncorrected ``u`` halves the weight of that agreement.  A
+    level is never pushed below the resolution of the sample (half a pair) or raised.  Fixed
+    comparisons are left alone.  Returns the corrected model and the largest change of a
+    level's weight, in bits (the matcher re-scores only when it matters).
+
+    >>> from nikmatch.comparisons import IdentifierComparison
+    >>> model = Model([IdentifierComparison("no_identitas")], m=[np.array([0, 0.1, 0.0, 0.9])],
+    ...               u=[np.array([0, 0.999, 0.0005, 0.0005])], lambda_=0.0005,
+    ...               info={"u_pairs": 1_000_000})
+    >>> fixed, change = remove_matches_from_u(model, 0.0005)
+    >>> bool(fixed.u[0][3] < model.u[0][3] / 5), change > 3
+    (True, True)
+    """
+    n_random = int(model.info.get("u_pairs", 1_000_000) or 1_000_000)
+    floor = 0.5 / max(n_random, 1)
+    new_u: list[F64] = []
+    change = 0.0
+    for j, (m, u) in enumerate(zip(model.m, model.u, strict=True)):
+        if model.fixed[j]:
+            new_u.append(u)
+            continue
+        corrected = (u - lambda_ * m) / (1.0 - lambda_)
+        corrected = np.minimum(np.maximum(corrected, np.minimum(u, floor)), u)
+        corrected[0] = 0.0
+        total = corrected[1:].sum()
+        if total > 0:
+            corrected[1:] = corrected[1:] / total
+        seen = (u[1:] > 0) & (corrected[1:] > 0)
+        if seen.any():
+            change = max(change, float(np.abs(np.log2(corrected[1:][seen] / u[1:][seen])).max()))
+        new_u.append(corrected)
+    info = dict(model.info)
+    info["u_matches_removed"] = lambda_
+    return (
+        Model(model.comparisons, model.m, new_u, lambda_=lambda_, fixed=model.fixed, info=info),
+        change,
+    )
 
 
 def estimate_lambda(bayes_weights: F64, total_pairs: float, *, iterations: int = 100) -> float:
