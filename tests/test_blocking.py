@@ -359,3 +359,24 @@ def test_default_rules_in_link_mode_pair_only_list_with_register(register: pd.Da
     for idx, rule in enumerate(rules):
         if isinstance(rule, BlockOn):
             assert diag.iloc[idx]["new_pairs"] == produced[idx], rule.name
+
+
+def test_default_rules_pair_identifiers_one_slip_apart() -> None:
+    """A typing slip late or early in the other identifier still makes a candidate pair."""
+    from nikmatch.linker import default_blocking_rules
+    from nikmatch.prepare import prepare
+
+    df = pd.DataFrame(
+        {
+            "nama": ["Ani Lestari", "Budi Santoso", "Citra Dewi", "Dodi Pratama", "Eka Putri"],
+            "tanggal_lahir": ["1990-01-01", "1971-05-05", "1985-09-09", "1960-03-03",
+                              "2001-12-12"],
+            "no_identitas": ["1234567", "1234576", "9234567", "5550001", "7770002"],
+        }
+    )
+    prepared = prepare(df)
+    rules = default_blocking_rules(prepared)
+    assert any("no_identitas_reversed" in r.name for r in rules)
+    left, right = block_pairs(rules, prepared.keys(), prepared.n)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert {(0, 1), (0, 2)} <= pairs

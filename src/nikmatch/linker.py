@@ -122,6 +122,10 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
         # small, so this stays near one pair per record at a million records)
         at_home = [f for f in ("alamat", "rt", "rw", "kelurahan") if has(f)]
         rules.append(BlockOn(*at_home, "initial"))
+    if has("no_identitas"):
+        # a typing slip in the other identifier (two sorted orders, each ~2 pairs a record)
+        rules.append(SortedNeighbourhood("no_identitas_sorted", window=2))
+        rules.append(SortedNeighbourhood("no_identitas_reversed", window=2))
     if has("tanggal_lahir"):
         rules.append(SortedNeighbourhood("nama_key_dob", window=2))
     else:

@@ -86,7 +86,7 @@ KEY_FIELDS: tuple[str, ...] = (
     "no_identitas",
 )
 #: Prepared sort fields usable by :class:`~nikmatch.blocking.SortedNeighbourhood`.
-SORT_FIELDS: tuple[str, ...] = ("nama_key_dob",)
+SORT_FIELDS: tuple[str, ...] = ("nama_key_dob", "no_identitas_sorted", "no_identitas_reversed")
 
 _NAME_COLUMNS = ("nama", "nama_ibu", "nama_ayah")
 _TEXT_COLUMNS = (
@@ -229,6 +229,18 @@ class Prepared:
             out["nama_key_dob"] = np.where(
                 ok, rank * (1 << 20) + (self.dob.astype(np.int64) + 300_000), -1
             )
+        if "no_identitas" in self.codes:
+            # an identifier with a typing slip sorts next to the right one: by its digits for a
+            # slip late in the number, by its digits read backwards for one early in it
+            ident = self.codes["no_identitas"]
+            texts = self.values["no_identitas"].astype(str)
+            for name, sort_texts in (
+                ("no_identitas_sorted", texts),
+                ("no_identitas_reversed", np.asarray([t[::-1] for t in texts.tolist()], str)),
+            ):
+                rank_of_code = np.empty(len(texts), dtype=np.int64)
+                rank_of_code[np.argsort(sort_texts, kind="stable")] = np.arange(len(texts))
+                out[name] = np.where(ident >= 0, _take(rank_of_code, ident), -1)
         return out
 
     def labels(
