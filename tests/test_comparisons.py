@@ -326,6 +326,22 @@ def test_household_joined_words_are_not_twins() -> None:
     assert got[1] == level_of(comp, "same household, same birth date")
 
 
+def test_household_twins_at_one_address_without_kk_or_mother() -> None:
+    """Twins who moved out together keep one address; a missing mother does not hide them."""
+    rows = [
+        ("Intan Safitri Sari", "2018-09-14", KK_A, "Selly Aprilia", "P", "JL. PINANG NO. 81"),
+        ("Intan Safitri Selly", "2018-09-14", KK_B, None, "P", "JL. PINANG NO. 81"),
+        ("Intan Safitri Selly", "2018-09-14", KK_B, None, "P", "JL. DUKU NO. 3"),
+    ]
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu",
+                                     "jenis_kelamin", "alamat"])
+    df["kelurahan"] = "SUKABUMI"
+    comp = HouseholdComparison()
+    got = levels(comp, df, [(0, 1), (0, 2)])
+    assert got[0] == level_of(comp, "same household, same birth date")
+    assert got[1] == level_of(comp, "not the same household")
+
+
 def test_household_twins_through_compare_with_known_levels() -> None:
     """compare() hands name/date levels to the household comparison: same answer."""
     df = _household_frame()

@@ -788,7 +788,13 @@ class HouseholdComparison(Comparison):
         if "kelurahan" in prepared.codes:
             ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
             same_kel = (ka >= 0) & (ka == kb)
-        related = same_kk | close_mother
+        # the same dwelling (address in the same kelurahan): twins moved out of the family KK
+        # together keep it, even when a mother's name is missing
+        same_home = np.zeros(n, bool)
+        if "alamat" in prepared.codes:
+            a, b = prepared.codes["alamat"][left], prepared.codes["alamat"][right]
+            same_home = (a >= 0) & (a == b) & same_kel
+        related = same_kk | close_mother | same_home
         if "nik" in prepared.codes:  # one NIK is one registration: never twins or siblings
             na, nb = prepared.codes["nik"][left], prepared.codes["nik"][right]
             related &= ~((na >= 0) & (na == nb))
@@ -797,7 +803,8 @@ class HouseholdComparison(Comparison):
             return out
         idx = np.flatnonzero(related)
         hl, hr = left[idx], right[idx]
-        kk, mo, near_mo = same_kk[idx], same_mother[idx], close_mother[idx]
+        kk, mo = same_kk[idx], same_mother[idx]
+        near_mo = close_mother[idx] | same_home[idx]
         house = kk | (mo & same_kel[idx])  # living together
         dl, dr = prepared.dob[hl], prepared.dob[hr]
         dates_ok = (dl != MISSING_DAY) & (dr != MISSING_DAY)
