@@ -22,6 +22,7 @@ A name is built from four slots, ``prefix first middle last`` (empty slots are s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -1425,9 +1426,9 @@ def sibling_variant(
     same_initial = [w for w in candidates if w[0] == old[0]]
     choices = same_initial or candidates
     words[position] = choices[int(rng.integers(0, len(choices)))]
-    if _one_edit_apart(words[position], old):  # KHADIJAH for KHODIJAH: the same name, redraw
-        distinct = [w for w in candidates if not _one_edit_apart(w, old)]
-        choices = [w for w in choices if not _one_edit_apart(w, old)] or distinct or choices
+    if _same_name(words[position], old):  # KHADIJAH for KHODIJAH: the same name, redraw
+        distinct = [w for w in candidates if not _same_name(w, old)]
+        choices = [w for w in choices if not _same_name(w, old)] or distinct or choices
         words[position] = choices[int(rng.integers(0, len(choices)))]
     if avoid and " ".join(words) in avoid:  # rare: draw again among the names still free
         taken = set(avoid)
@@ -1437,13 +1438,30 @@ def sibling_variant(
             return [
                 w
                 for w in options
-                if " ".join([*before, w, *after]) not in taken and not _one_edit_apart(w, old)
+                if " ".join([*before, w, *after]) not in taken and not _same_name(w, old)
             ]
 
         options = free(choices) or free(candidates)
         if options:
             words[position] = options[int(rng.integers(0, len(options)))]
     return " ".join(words)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two name words are one name: one edit apart or with the same phonetic key
+    (``SAPUTRA`` / ``SYAHPUTRA``); twins are never given two spellings of one name.
+
+    >>> _same_name("SAPUTRA", "SYAHPUTRA"), _same_name("RIZKI", "RASYID")
+    (True, False)
+    """
+    return _one_edit_apart(a, b) or _word_key(a) == _word_key(b)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_key(word: str) -> str:
+    from nikmatch.names.phonetic import token_key
+
+    return token_key(word.lower())
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
