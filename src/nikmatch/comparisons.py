@@ -34,7 +34,7 @@ mother, unrelated birth dates) are *two* people however much else they share.
 ...                           "tanggal_lahir": ["1990-07-01", "1990-01-07", "1990-07-01"]}))
 >>> l, r = np.array([0, 0]), np.array([1, 2])
 >>> NameComparison("nama").compute(p, l, r).tolist()
-[8, 1]
+[7, 1]
 >>> DateComparison("tanggal_lahir").compute(p, l, r).tolist()
 [4, 5]
 """
@@ -172,22 +172,16 @@ class Comparison:
         return {"kind": self.kind, "column": self.column}
 
 
-def _name_agreement_codes(
-    prepared: Prepared, column: str, ca: I64, cb: I64
-) -> tuple[I8, npt.NDArray[np.bool_]]:
-    """Name agreement of value codes, and whether two otherwise different names share an
-    informative word: one index of the column's names when the column is compared broadly
-    (deduplication); for a short list against a large register, an index of just the names in
-    these pairs, so a million register names are not analysed for 16,000."""
+def _name_agreement_codes(prepared: Prepared, column: str, ca: I64, cb: I64) -> I8:
+    """Name agreement of value codes: one index of the column's names when the column is
+    compared broadly (deduplication); for a short list against a large register, an index of
+    just the names in these pairs, so a million register names are not analysed for 16,000."""
     n_values = len(prepared.values[column])
     if prepared.source is not None and n_values > 4 * (len(ca) + 1) and n_values > 50_000:
         used, local = np.unique(np.concatenate([ca, cb]), return_inverse=True)
         index = NameIndex([str(v) for v in prepared.values[column][used]])
-        a, b = local[: len(ca)], local[len(ca) :]
-    else:
-        index, a, b = _name_index(prepared, column), ca, cb
-    agreement = index.agreement(a, b)
-    return agreement, index.share_a_word(a, b, agreement == 0)
+        return index.agreement(local[: len(ca)], local[len(ca) :])
+    return _name_index(prepared, column).agreement(ca, cb)
 
 
 def _name_index(prepared: Prepared, column: str) -> NameIndex:
@@ -212,7 +206,6 @@ class NameComparison(Comparison):
     level_labels: ClassVar[tuple[str, ...]] = (
         "missing",
         "different",
-        "different, but a word in common",
         "similar (Jaro-Winkler >= 0.82)",
         "very similar (Jaro-Winkler >= 0.92)",
         "compatible initials",
@@ -220,22 +213,12 @@ class NameComparison(Comparison):
         "same phonetic key",
         "exact (normalised)",
     )
-    m_prior: ClassVar[tuple[float, ...] | None] = (
-        0.0,
-        0.02,
-        0.02,
-        0.06,
-        0.10,
-        0.05,
-        0.02,
-        0.14,
-        0.59,
-    )
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.03, 0.06, 0.10, 0.05, 0.02, 0.14, 0.60)
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
         """Exact and same-key agreement are adjusted by the name's (key's) frequency."""
-        return {8: self.column, 7: f"{self.column}_key"}
+        return {7: self.column, 6: f"{self.column}_key"}
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         codes = prepared.codes[self.column]
@@ -243,22 +226,18 @@ class NameComparison(Comparison):
         out = np.zeros(len(left), dtype=np.int8)
         present = (cl >= 0) & (cr >= 0)
         exact = present & (cl == cr)
-        out[exact] = 8
+        out[exact] = 7
         key_codes = prepared.codes.get(f"{self.column}_key")
         key = np.zeros(len(left), bool)
         if key_codes is not None:
             kl, kr = key_codes[left], key_codes[right]
             key = present & ~exact & (kl >= 0) & (kl == kr)
-            out[key] = 7
+            out[key] = 6
         rest = present & ~exact & ~key
         if rest.any():
             ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            agreement, shared = _name_agreement_codes(prepared, self.column, ul, ur)
-            # different names that still share an informative word (a surname or marga, one
-            # of two given names; the other word replaced, dropped or swapped) get their own
-            # level, so EM learns what such a word is worth
-            level = np.where(agreement <= 0, np.where(shared, 2, 1), agreement + 2)
-            out[rest] = np.clip(level, 1, 8).astype(np.int8)[inv]
+            agreement = _name_agreement_codes(prepared, self.column, ul, ur)
+            out[rest] = np.clip(agreement + 1, 1, 7)[inv]
         return out
 
 
@@ -689,14 +668,6 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     return lonely_a and lonely_b
 
 
-def _without_word_level(levels: I8) -> I8:
-    """Name levels with "different, but a word in common" counted as "different" and the
-    stronger levels one down: the household rules read names on that scale (a shared surname
-    is what siblings have)."""
-    out: I8 = np.where(levels >= 2, levels - 1, levels).astype(np.int8)
-    return out
-
-
 @dataclass(frozen=True)
 class HouseholdComparison(Comparison):
     """Household context with fixed weights, so that twins and family members are not merged.
@@ -780,7 +751,6 @@ class HouseholdComparison(Comparison):
         elif "nama_ibu" in prepared.codes:
             mother_lv = NameComparison("nama_ibu").compute(prepared, left, right)
         if mother_lv is not None:
-            mother_lv = _without_word_level(mother_lv)
             # the mother's name agrees as a name: exact, same key, reordered or by initials;
             # for twins also a typing slip in it (``sri awhyuni`` / ``sri wahyuni``)
             same_mother = mother_lv >= 4
@@ -819,7 +789,6 @@ class HouseholdComparison(Comparison):
             name_lv = NameComparison("nama").compute(prepared, hl, hr)
         else:
             name_lv = np.zeros(len(idx), np.int8)
-        name_lv = _without_word_level(name_lv)
         # born the same day (or one typing slip / a swap apart) with a name word the other record
         # lacks: twins.  Off one KK (adult twins live apart; a mother's name is shared by many)
         # the word must be clearly different, since typing slips are the likelier story there.
@@ -935,7 +904,7 @@ def compare(
     >>> from nikmatch.prepare import prepare
     >>> p = prepare(pd.DataFrame({"nama": ["Budi", "Budi"], "tanggal_lahir": ["1990-01-01", None]}))
     >>> compare(default_comparisons(p), p, np.array([0]), np.array([1])).tolist()
-    [[8, 0]]
+    [[7, 0]]
     """
     out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
     known: dict[str, I8] = {}

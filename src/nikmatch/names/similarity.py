@@ -377,34 +377,6 @@ class NameIndex:
         self.names = [x if isinstance(x, str) else "" for x in names]
         self._features = _Features(self.names, self.rules) if self.names else None
 
-    def share_a_word(
-        self,
-        code_a: npt.NDArray[np.integer[Any]],
-        code_b: npt.NDArray[np.integer[Any]],
-        where: npt.NDArray[np.bool_] | None = None,
-    ) -> npt.NDArray[np.bool_]:
-        """Whether names ``code_a[i]`` and ``code_b[i]`` share an informative word (by its
-        phonetic key; low-information words such as *siti* or *muhammad* do not count),
-        checked only where ``where`` is true.
-
-        >>> index = NameIndex(["benjamin mugo", "oliver mugo", "siti aminah", "siti aisyah"])
-        >>> index.share_a_word(np.array([0, 2]), np.array([1, 3])).tolist()
-        [True, False]
-        """
-        ca = np.asarray(code_a, dtype=np.int64)
-        cb = np.asarray(code_b, dtype=np.int64)
-        out = np.zeros(len(ca), dtype=bool)
-        f = self._features
-        if f is None:
-            return out
-        check = (ca >= 0) & (cb >= 0)
-        if where is not None:
-            check &= np.asarray(where, dtype=bool)
-        idx = np.flatnonzero(check)
-        if len(idx):
-            out[idx] = _shared(f.informative, ca[idx], cb[idx]) >= 1
-        return out
-
     def agreement(
         self, code_a: npt.NDArray[np.integer[Any]], code_b: npt.NDArray[np.integer[Any]]
     ) -> npt.NDArray[np.int8]:
