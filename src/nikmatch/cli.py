@@ -79,7 +79,9 @@ def _probability(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {mask_text(repr(text))}") from None
     if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be a probability between 0 and 1, got {text}")
+        raise argparse.ArgumentTypeError(
+            f"must be a probability between 0 and 1, got {mask_text(text)}"
+        )
     return value
 
 
@@ -89,7 +91,7 @@ def _positive_int(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {mask_text(repr(text))}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {mask_text(str(value))}")
     return value
 
 

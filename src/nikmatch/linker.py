@@ -711,43 +711,39 @@ def _run(
         rules, keys, prepared.n, source=prepared.source, count_new=False, blocks_cache=blocks_cache
     )
     lap("blocking_diagnostics")
-    # keep anything with positive evidence; the prior is applied once λ is known
-    scored = _score_candidates(
-        fitted,
-        prepared,
-        rules,
-        keep_bayes_weight=0.0,
-        tf_source=tf_source,
-        chunk_pairs=chunk_pairs,
-        keys=keys,
-        blocks_cache=blocks_cache,
-    )
-    if len(diagnostics):  # the pairs each rule added, counted while scoring
-        diagnostics["new_pairs"] = scored.per_rule
+
+    def score_all(scoring_model: Model) -> _Scored:
+        # keep anything with positive evidence; the prior is applied once λ is known
+        result = _score_candidates(
+            scoring_model,
+            prepared,
+            rules,
+            keep_bayes_weight=0.0,
+            tf_source=tf_source,
+            chunk_pairs=chunk_pairs,
+            keys=keys,
+            blocks_cache=blocks_cache,
+        )
+        if len(diagnostics):  # the pairs each rule added, counted while scoring
+            diagnostics["new_pairs"] = result.per_rule
+        return result
+
+    def prior(result: _Scored) -> float:
+        if lambda_ is not None:
+            return float(lambda_)
+        return estimate_lambda(result.bayes_weight, total_pairs)
+
+    scored = score_all(fitted)
     lap("block_and_score")
-    if lambda_ is not None:
-        lam = float(lambda_)
-    else:
-        lam = estimate_lambda(scored.bayes_weight, total_pairs)
+    lam = prior(scored)
     if model is None and 0.0 < lam < 1.0:
         # u was counted on random pairs, a share λ of which are matches: take them out, and
         # score again when that moves a weight (small duplicate-dense tables; never at 1M)
         cleaned, change = remove_matches_from_u(fitted, lam)
         if change > 0.05:
             fitted = cleaned
-            scored = _score_candidates(
-                fitted,
-                prepared,
-                rules,
-                keep_bayes_weight=0.0,
-                tf_source=tf_source,
-                chunk_pairs=chunk_pairs,
-                keys=keys,
-            )
-            if len(diagnostics):
-                diagnostics["new_pairs"] = scored.per_rule
-            if lambda_ is None:
-                lam = estimate_lambda(scored.bayes_weight, total_pairs)
+            scored = score_all(fitted)
+            lam = prior(scored)
             lap("rescore")
     try:
         fitted = Model(

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from nikmatch.privacy import mask_text
 from nikmatch.regions import Regions
 from nikmatch.schema import CANONICAL_COLUMNS
 from nikmatch.synth.corrupt import NameNoise, corrupt_dates, corrupt_names, place_variants
@@ -154,7 +155,7 @@ class SynthConfig:
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+                raise ValueError(f"{name} must be in [0, 1], got {mask_text(repr(value))}")
 
 
 _ORIGINAL_NOISE = NameNoise(
