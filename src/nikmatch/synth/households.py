@@ -242,9 +242,7 @@ def space_births(
         spaced = _running(np.maximum(spaced, low - offset), rank)
     last = np.append(first[1:], True)
     cap = int(latest.astype("datetime64[D]").astype(np.int64)) - offset[last][rank]
-    result: npt.NDArray[np.datetime64] = (np.minimum(spaced, cap) + offset).astype(
-        "datetime64[D]"
-    )
+    result: npt.NDArray[np.datetime64] = (np.minimum(spaced, cap) + offset).astype("datetime64[D]")
     return result
 
 
