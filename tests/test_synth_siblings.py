@@ -176,6 +176,36 @@ def test_mother_names_follow_redrawn_names(people: People) -> None:
     )
 
 
+def test_children_of_one_household_share_their_parents_names(people: People) -> None:
+    """A parent who is not in the register still has one name for all of the children."""
+    kids = pd.DataFrame(
+        {
+            "household": people["household"],
+            "mother": people["mother_name"],
+            "father": people["father_name"],
+        }
+    )[people["role"] == CHILD]
+    per_household = kids.groupby("household").nunique()
+    assert int(per_household["mother"].max()) == 1
+    assert int(per_household["father"].max()) == 1
+
+
+def test_fathers_name_column_blanks_and_keeps_other_columns() -> None:
+    """``extra_columns`` adds ``nama_ayah`` (blank on about ``father_missing`` of the extra
+    records) from its own random stream: the shared columns are the same as without it."""
+    plain, _ = synth.generate_population(8_000, seed=3)
+    extra, truth = synth.generate_population(8_000, seed=3, extra_columns=True)
+    pd.testing.assert_frame_equal(plain, extra[plain.columns])
+    blank = extra["nama_ayah"].isna() | extra["nama_ayah"].eq("-")
+    is_extra = truth["scenario"].ne("original")
+    assert 0.08 < blank[is_extra].mean() < 0.25
+    assert blank[~is_extra].mean() < 0.06
+    none, _ = synth.generate_population(
+        8_000, seed=3, extra_columns=True, config=synth.SynthConfig(father_missing=0.0)
+    )
+    assert not none["nama_ayah"].isna().any()
+
+
 # ----------------------------------------------------------------------------- determinism
 def test_same_seed_same_people() -> None:
     a, b = _people(7, 6_000, 0.05, 0.1), _people(7, 6_000, 0.05, 0.1)

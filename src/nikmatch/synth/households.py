@@ -309,6 +309,26 @@ def _occupations(
     return result
 
 
+def _share_within_household(
+    names: npt.NDArray[np.object_], rows: npt.NDArray[np.int64], household: npt.NDArray[np.int64]
+) -> None:
+    """Give the children ``rows`` of one household (whose parent is not in the register, so a
+    name was drawn for each) the name drawn for the first of them: siblings share a parent.
+
+    Drawing one name per child first and copying afterwards keeps the random draws, and so
+    everything else generated, as they were.
+
+    >>> names = np.array(["A", "B", "C", "D"], dtype=object)
+    >>> _share_within_household(names, np.array([0, 1, 3]), np.array([5, 5, 6, 6]))
+    >>> names.tolist()
+    ['A', 'A', 'C', 'D']
+    """
+    if rows.size == 0:
+        return
+    _, first, inverse = np.unique(household[rows], return_index=True, return_inverse=True)
+    names[rows] = names[rows[first]][inverse]
+
+
 def build_people(
     rng: np.random.Generator,
     n: int,
@@ -563,6 +583,7 @@ def build_people(
                 year[rows] - 27,
                 surname=draw_surnames(rng, TRADITIONS[tname], rows.size),
             )
+    _share_within_household(mother_name, unknown[child[unknown]], household)
     father_row = np.where(
         (head_parent >= 0) & ~female[np.maximum(head_parent, 0)], head_parent, father_row
     )
@@ -580,6 +601,7 @@ def build_people(
                 year[rows] - 30,
                 surname=np.where(takes_family[rows], surname[rows], ""),
             )
+    _share_within_household(father_name, unknown[child[unknown]], household)
 
     # ---------------------------------------------------------------- where
     hh_district = geo.draw_districts(rng, n_hh)

@@ -98,7 +98,9 @@ class SynthConfig:
     ``scenario_weights`` split the extra records between :data:`SCENARIOS`;
     ``triple_share`` is the share of duplicated residents with three records; ``name_noise``
     applies to every extra record, ``original_noise`` is the share of first records that get
-    one variation too; the date, mother's-name, NIK and place rates apply per extra record;
+    one variation too; the date, mother's-name, NIK and place rates apply per extra record
+    (a fifth of the parents'-name rates to first records too; ``father_missing`` only matters
+    with ``extra_columns``, whose ``nama_ayah`` it blanks);
     ``twin_rate`` (about the share of children who are twins), ``father_son_rate`` (share of
     households whose eldest son carries his father's full name) and ``common_name_pairs``
     (planted pairs per person) control the hard negatives.
@@ -117,6 +119,7 @@ class SynthConfig:
     date_digit: float = 0.04
     date_default: float = 0.02
     mother_missing: float = 0.1
+    father_missing: float = 0.15
     nik_without_40: float = 0.04
     place_variant: float = 0.1
     twin_rate: float = 0.01
@@ -146,6 +149,7 @@ class SynthConfig:
             "date_digit",
             "date_default",
             "mother_missing",
+            "father_missing",
             "nik_without_40",
             "place_variant",
             "twin_rate",
@@ -528,7 +532,17 @@ def generate_population(
     if extra_columns:
         columns["agama"] = people["religion"][person]
         columns["pekerjaan"] = people["occupation"][person]
-        columns["nama_ayah"] = np.concatenate([people["father_name"], father])
+        # a father's name is left blank more often than a mother's (a child registered to
+        # its mother alone); its own random stream keeps the other columns as without it
+        ayah = np.concatenate([people["father_name"], father])
+        blank_rate = np.concatenate(
+            [np.full(n_persons, cfg.father_missing / 5), np.full(n_extra, cfg.father_missing)]
+        )
+        blank = streams[7].random(ayah.size) < blank_rate
+        ayah[blank] = np.asarray([None, "-"], dtype=object)[
+            (streams[7].random(int(blank.sum())) >= 0.85).astype(np.int64)
+        ]
+        columns["nama_ayah"] = ayah
 
     n_records = person.size
     shuffle = streams[6].permutation(n_records)
