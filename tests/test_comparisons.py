@@ -351,6 +351,59 @@ def test_household_twins_through_compare_with_known_levels() -> None:
     assert together.tolist() == alone.tolist() == [2, 3, 4, 1]
 
 
+def test_household_twins_apart_through_the_fathers_name() -> None:
+    """Twins in two KKs, the mother's name missing on one: the father's name ties them, so
+    a clearly different given name on the same birth date is the twins pattern."""
+    rows = [
+        ("Desi Maharani", "2012-03-31", KK_A, "Sumini", "Riko Syahputra", "JL. A"),
+        ("Desi Lestari", "2012-03-31", KK_B, None, "Riko Syahputra", "GG. B"),
+        ("Desi Lestari", "2012-03-31", KK_B, None, "Bambang Hartono", "GG. B"),
+        ("Desi Lestari", "2012-03-31", KK_B, None, None, "GG. B"),
+    ]
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu", "nama_ayah",
+                                     "alamat"])
+    comp = HouseholdComparison()
+    got = levels(comp, df, [(0, 1), (0, 2), (0, 3)])
+    assert got[0] == level_of(comp, "same household, same birth date")
+    assert got[1:] == [level_of(comp, "not the same household")] * 2
+
+
+def test_fathers_name_is_compared_when_present() -> None:
+    df = pd.DataFrame({"nama": ["Budi", "Budi"], "tanggal_lahir": ["1990-01-01"] * 2,
+                       "nama_ayah": ["Slamet Riyadi", "SLAMET RIYADI"]})
+    prepared = prepare(df)
+    comps = default_comparisons(prepared)
+    assert [c.name for c in comps if isinstance(c, NameComparison)] == ["nama", "nama_ayah"]
+    got = compare(comps, prepared, np.array([0]), np.array([1]))
+    father = next(c for c in comps if c.name == "nama_ayah")
+    assert got[0, [c.name for c in comps].index("nama_ayah")] == level_of(father, "exact")
+    without = prepare(df.drop(columns=["nama_ayah"]))
+    assert "nama_ayah" not in [c.name for c in default_comparisons(without)]
+
+
+def test_two_common_names_off_one_kk_are_two_people() -> None:
+    """Across households a two-slip difference is usually a typing slip (Endang Lurwanty /
+    Endang Purwanti) but not when both words are names in common use in the register
+    (Aminah / Afifah): then same mother, same date and those names are twins."""
+    filler = [(f"{given} Aminah", f"19{70 + i % 20}-0{1 + i % 9}-1{i % 9}", f"Ibu {i}")
+              for i, given in enumerate(["Siti", "Nur", "Dewi", "Rina", "Sri"] * 2)]
+    filler += [(f"{given} Afifah", f"19{70 + i % 20}-0{1 + i % 9}-2{i % 9}", f"Ibu X{i}")
+               for i, given in enumerate(["Siti", "Nur", "Dewi", "Rina", "Sri"] * 2)]
+    rows = [
+        ("Khoirunnisa Aminah", "2003-11-05", "Aulia Aminah"),
+        ("Khoirunnisa Afifah", "2003-11-05", "Aulia Aminah"),
+        ("Endang Purwanti", "1963-12-14", "Sumiati"),
+        ("Endang Lurwanty", "1963-12-14", "Sumiati"),
+        *filler,
+    ]
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "nama_ibu"])
+    df["no_kk"] = [KK_A, KK_B, KK_A, KK_B] + [None] * len(filler)
+    comp = HouseholdComparison()
+    got = levels(comp, df, [(0, 1), (2, 3)])
+    assert got[0] == level_of(comp, "same household, same birth date")
+    assert got[1] != level_of(comp, "same household, same birth date")
+
+
 def test_household_never_applies_to_one_nik() -> None:
     nik = compose_nik("187101", pd.Timestamp("1990-05-06").date(), "L", 1)
     df = _household_frame().iloc[:2].copy()

@@ -25,8 +25,8 @@ Kinds (``kind`` attribute) and their levels:
 
 The ``household`` comparison carries fixed, documented veto weights (it is not learned): twins
 (the same birth date, or one slip apart, with a name word the other record lacks), a parent and
-child (the same name, a generation apart) and other members of one family (the same KK or
-mother, unrelated birth dates) are *two* people however much else they share.
+child (the same name, a generation apart) and other members of one family (the same KK,
+mother or father, unrelated birth dates) are *two* people however much else they share.
 
 >>> import pandas as pd
 >>> from nikmatch.prepare import prepare
@@ -593,8 +593,41 @@ def _word_key(word: str) -> tuple[str, ...]:
     return token_keys(word)
 
 
+#: a word written in at least this share of a register's names (and in five names at least)
+#: is a name in use there; a typing slip makes a rare word
+COMMON_WORD_SHARE = 1 / 20_000
+
+
+def _common_name_words(prepared: Prepared, column: str = "nama") -> frozenset[str]:
+    """The words in common use in a name column: written in at least
+    :data:`COMMON_WORD_SHARE` of the records' names and in five at least.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> names = ["Siti Aminah"] * 5 + ["Siti Amniah"]
+    >>> p = prepare(pd.DataFrame({"nama": names, "tanggal_lahir": ["1990-01-01"] * 6}))
+    >>> sorted(_common_name_words(p))
+    ['aminah', 'siti']
+    """
+    key = f"common_words:{column}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, frozenset):
+        return cached
+    codes = prepared.codes[column]
+    counts = np.bincount(codes[codes >= 0], minlength=len(prepared.values[column]))
+    words = pd.Series(prepared.values[column], dtype=object).str.split().explode()
+    per_word = pd.Series(counts[words.index.to_numpy()], index=words.to_numpy())
+    totals = per_word.groupby(level=0, sort=False).sum()
+    floor = max(5.0, COMMON_WORD_SHARE * float((codes >= 0).sum()))
+    common = frozenset(str(w) for w in totals.index[totals.to_numpy() >= floor])
+    prepared.cache[key] = common
+    return common
+
+
 @functools.lru_cache(maxsize=200_000)
-def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
+def _has_distinct_word(
+    a: str, b: str, *, strict: bool = False, common: frozenset[str] = frozenset()
+) -> bool:
     """Whether each of two (normalised) names has a word of 3+ letters that is not the same
     name as any word of the other: the sign of two people (twins) rather than a slip.
 
@@ -604,10 +637,18 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     (``maria``/``marta``, ``rudi``/``rini``), so there only the phonetic key counts.  With
     ``strict`` (used across households, where typing slips are the likelier story) words at
     most two edits apart or with Jaro-Winkler >= 0.85 count as the same name (``nuraeni`` /
-    ``nurhayati``, 0.83, do not: two names).
+    ``nurhayati``, 0.83, do not: two names), unless both words are names in ``common`` use and
+    more than one slip apart: a slip makes a rare word, not another common name.
 
     >>> _has_distinct_word("euis nuraeni", "euis nurhayati", strict=True)
     True
+    >>> _has_distinct_word("desi maharani", "desi marlina", strict=True)
+    False
+    >>> common = frozenset({"desi", "maharani", "marlina"})
+    >>> _has_distinct_word("desi maharani", "desi marlina", strict=True, common=common)
+    True
+    >>> _has_distinct_word("desi maharani", "desi marhani", strict=True, common=common)
+    False
 
     >>> _has_distinct_word("fahri hakim", "fahri hidayat")
     True
@@ -652,6 +693,8 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
         if _word_key(x) == _word_key(y):
             return True
         if strict:  # two slips, or alike (nuraeni / nurhayati, JW 0.83, are two names)
+            if x in common and y in common and distance.OSA.distance(x, y) > 1:
+                return False
             return bool(
                 distance.OSA.distance(x, y) <= 2
                 or distance.JaroWinkler.normalized_similarity(x, y) >= 0.85
@@ -668,23 +711,28 @@ def _has_distinct_word(a: str, b: str, *, strict: bool = False) -> bool:
     return lonely_a and lonely_b
 
 
+#: the parents' names that tie children to one family (either one will do)
+_PARENT_COLUMNS = ("nama_ibu", "nama_ayah")
+
+
 @dataclass(frozen=True)
 class HouseholdComparison(Comparison):
     """Household context with fixed weights, so that twins and family members are not merged.
 
-    *Same household*: the same KK number, or the same mother's name in the same kelurahan.  The
-    mother's name agrees when it is the same name (exact, phonetic key, reordered words or by
-    initials: ``S. Purnamasari`` / ``Sri Purnamasari``).  Levels and their fixed weights:
+    *Same household*: the same KK number, or the same mother's or father's name (``nama_ibu``,
+    ``nama_ayah``, whichever the data have) in the same kelurahan.  A parent's name agrees when
+    it is the same name (exact, phonetic key, reordered words or by initials:
+    ``S. Purnamasari`` / ``Sri Purnamasari``).  Levels and their fixed weights:
 
     - **twins** (``-50`` bits): on one KK, the very same birth date and names that are not one
       name (short of the same phonetic key); or, on one KK, birth dates equal or one typing
       slip / a day-month swap apart and a name word the other record lacks; or, with the same
-      mother's name anywhere (adult twins live apart; a typing slip in the mother's name
+      parent's name anywhere (adult twins live apart; a typing slip in a parent's name
       counts as the same), such dates and a *clearly* different name word (typing slips are
       the likelier story off one KK);
     - **parent/child** (``-50``): same household, agreeing names, birth dates 12+ years apart
       that are not one typing slip apart;
-    - **another family member** (``-40``): same household, or the same mother's name anywhere
+    - **another family member** (``-40``): same household, or the same parent's name anywhere
       (grown siblings live apart), and birth dates neither equal nor one slip apart ("within a
       year" counts as unrelated here: siblings are born 10 months apart); off one household a
       default date (1 Jan, 1 Jul, 31 Dec) on either side is no sign, as it may stand for an
@@ -742,29 +790,30 @@ class HouseholdComparison(Comparison):
         if "no_kk" in prepared.codes:
             a, b = prepared.codes["no_kk"][left], prepared.codes["no_kk"][right]
             same_kk = (a >= 0) & (a == b)
-        same_mother = np.zeros(n, bool)
+        same_parent = np.zeros(n, bool)
         same_kel = np.ones(n, bool)
-        close_mother = np.zeros(n, bool)
-        mother_lv = None
-        if known is not None and "nama_ibu" in known:
-            mother_lv = known["nama_ibu"]
-        elif "nama_ibu" in prepared.codes:
-            mother_lv = NameComparison("nama_ibu").compute(prepared, left, right)
-        if mother_lv is not None:
-            # the mother's name agrees as a name: exact, same key, reordered or by initials;
-            # for twins also a typing slip in it (``sri awhyuni`` / ``sri wahyuni``)
-            same_mother = mother_lv >= 4
-            close_mother = mother_lv >= 3
+        close_parent = np.zeros(n, bool)
+        for parent in _PARENT_COLUMNS:
+            parent_lv = None
+            if known is not None and parent in known:
+                parent_lv = known[parent]
+            elif parent in prepared.codes:
+                parent_lv = NameComparison(parent).compute(prepared, left, right)
+            if parent_lv is not None:
+                # a parent's name agrees as a name: exact, same key, reordered or by initials;
+                # for twins also a typing slip in it (``sri awhyuni`` / ``sri wahyuni``)
+                same_parent |= parent_lv >= 4
+                close_parent |= parent_lv >= 3
         if "kelurahan" in prepared.codes:
             ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
             same_kel = (ka >= 0) & (ka == kb)
         # the same dwelling (address in the same kelurahan): twins moved out of the family KK
-        # together keep it, even when a mother's name is missing
+        # together keep it, even when the parents' names are missing
         same_home = np.zeros(n, bool)
         if "alamat" in prepared.codes:
             a, b = prepared.codes["alamat"][left], prepared.codes["alamat"][right]
             same_home = (a >= 0) & (a == b) & same_kel
-        related = same_kk | close_mother | same_home
+        related = same_kk | close_parent | same_home
         if "nik" in prepared.codes:  # one NIK is one registration: never twins or siblings
             na, nb = prepared.codes["nik"][left], prepared.codes["nik"][right]
             related &= ~((na >= 0) & (na == nb))
@@ -773,8 +822,8 @@ class HouseholdComparison(Comparison):
             return out
         idx = np.flatnonzero(related)
         hl, hr = left[idx], right[idx]
-        kk, mo = same_kk[idx], same_mother[idx]
-        near_mo = close_mother[idx] | same_home[idx]
+        kk, mo = same_kk[idx], same_parent[idx]
+        near_mo = close_parent[idx] | same_home[idx]
         house = kk | (mo & same_kel[idx])  # living together
         dl, dr = prepared.dob[hl], prepared.dob[hr]
         dates_ok = (dl != MISSING_DAY) & (dr != MISSING_DAY)
@@ -790,7 +839,7 @@ class HouseholdComparison(Comparison):
         else:
             name_lv = np.zeros(len(idx), np.int8)
         # born the same day (or one typing slip / a swap apart) with a name word the other record
-        # lacks: twins.  Off one KK (adult twins live apart; a mother's name is shared by many)
+        # lacks: twins.  Off one KK (adult twins live apart; a parent's name is shared by many)
         # the word must be clearly different, since typing slips are the likelier story there.
         near_date = dates_ok & (date_lv >= 3)
         twins = np.zeros(len(idx), bool)
@@ -802,9 +851,10 @@ class HouseholdComparison(Comparison):
             codes = prepared.codes["nama"]
             ul, ur, inv = _distinct_pairs(codes[hl[ci]], codes[hr[ci]])
             vals = prepared.values["nama"]
+            common = frozenset() if together else _common_name_words(prepared)
             distinct = np.array(
                 [
-                    _has_distinct_word(str(a), str(b), strict=not together)
+                    _has_distinct_word(str(a), str(b), strict=not together, common=common)
                     for a, b in zip(vals[ul], vals[ur], strict=True)
                 ],
                 dtype=bool,
@@ -815,7 +865,7 @@ class HouseholdComparison(Comparison):
         twins |= kk & dates_ok & (date_lv >= 5) & (name_lv >= 1) & (name_lv <= 5)
         gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
         parent = house & dates_ok & gap & (name_lv >= 5) & (date_lv <= 2)
-        # children of one mother born on unrelated dates are siblings, wherever they live now;
+        # children of one parent born on unrelated dates are siblings, wherever they live now;
         # a default date (1 Jan, 1 Jul, 31 Dec) may stand in for an unknown one, so it is no sign
         on_default = np.zeros(len(idx), bool)
         for dd in (dl, dr):
@@ -877,6 +927,7 @@ def default_comparisons(prepared: Prepared) -> list[Comparison]:
         NIKComparison("nik"),
         ExactComparison("jenis_kelamin"),
         NameComparison("nama_ibu"),
+        NameComparison("nama_ayah"),
         DomicileComparison(),
         TextComparison("tempat_lahir", tf=True),
         IdentifierComparison("no_identitas"),
