@@ -380,3 +380,26 @@ def test_default_rules_pair_identifiers_one_slip_apart() -> None:
     left, right = block_pairs(rules, prepared.keys(), prepared.n)
     pairs = set(zip(left.tolist(), right.tolist(), strict=True))
     assert {(0, 1), (0, 2)} <= pairs
+
+
+def test_default_rules_pair_a_changed_name_through_the_fathers_name() -> None:
+    """A name changed beyond its key, no mother's name: the father's name and the birth date
+    still make the candidate pair (only when the register has ``nama_ayah``)."""
+    from nikmatch.linker import default_blocking_rules
+    from nikmatch.prepare import prepare
+
+    df = pd.DataFrame(
+        {
+            "nama": ["Wahyu Hidayat", "Yayuk Hidayati", "Rina Marlina"],
+            "tanggal_lahir": ["1990-04-12", "1990-04-12", "1990-04-12"],
+            "nama_ayah": ["Slamet Riyadi", "SLAMET RIADI", "Bambang"],
+        }
+    )
+    prepared = prepare(df)
+    rules = default_blocking_rules(prepared)
+    father = [r for r in rules if r.name == "nama_ayah_key & tanggal_lahir"]
+    assert len(father) == 1
+    left, right = block_pairs(father, prepared.keys(), prepared.n)
+    assert set(zip(left.tolist(), right.tolist(), strict=True)) == {(0, 1)}
+    without = default_blocking_rules(prepare(df.drop(columns=["nama_ayah"])))
+    assert not any("nama_ayah" in r.name for r in without)

@@ -114,6 +114,11 @@ def default_blocking_rules(prepared: Prepared) -> list[BlockingRule]:
             # a mistyped birth date and a changed name at once: the mother, the year and the
             # name's first letter remain (without the letter: 10 million pairs at 1M records)
             rules.append(BlockOn("nama_ibu_key", "birth_year", "initial"))
+    if has("nama_ayah") and has("tanggal_lahir"):
+        # the father's name with the birth date: a changed name and no mother's name at once
+        # (+0.1 point of recall, ~0.03 pairs a record; name key with the father's key found
+        # twice as many but cost 1.3 pairs a record and some precision at a million records)
+        rules.append(BlockOn("nama_ayah_key", "tanggal_lahir"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
     if has("alamat") and has("kelurahan"):

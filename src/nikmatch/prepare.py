@@ -75,6 +75,8 @@ KEY_FIELDS: tuple[str, ...] = (
     "initial",
     "nama_ibu",
     "nama_ibu_key",
+    "nama_ayah",
+    "nama_ayah_key",
     "no_kk",
     "alamat",
     "rt",
