@@ -322,6 +322,21 @@ def test_household_joined_words_are_not_twins() -> None:
     assert got[1] == level_of(comp, "same household, same birth date")
 
 
+def test_household_a_joined_name_is_compared_word_with_word() -> None:
+    """``Wulansuparmi`` written as one word is ``Wulan Suparmi``: another given name than
+    ``Wulan Susanti`` (twins, one mother, apart), while ``Wulansusanti`` is the same name."""
+    rows = [
+        ("Wulan Susanti", "2005-10-27", KK_A, "Lusi Rahayu"),
+        ("Wulansuparmi", "2005-10-27", KK_B, "Lusi Rahayu"),
+        ("Wulansusanti", "2005-10-27", KK_B, "Lusi Rahayu"),
+    ]
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu"])
+    comp = HouseholdComparison()
+    got = levels(comp, df, [(0, 1), (0, 2)])
+    assert got[0] == level_of(comp, "same household, same birth date")
+    assert got[1] != level_of(comp, "same household, same birth date")
+
+
 def test_household_twins_at_one_address_without_kk_or_mother() -> None:
     """Twins who moved out together keep one address; a missing mother does not hide them."""
     rows = [

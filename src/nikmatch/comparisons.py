@@ -593,6 +593,31 @@ def _word_key(word: str) -> tuple[str, ...]:
     return token_keys(word)
 
 
+def _split_joined(words: list[str], other: list[str]) -> list[str]:
+    """``words`` with a word that begins or ends with a word of ``other`` (3+ letters, and
+    3+ letters left) split there: ``wulansuparmi`` against ``wulan susanti`` is ``wulan``
+    ``suparmi``, so the given names are compared word with word.
+
+    >>> _split_joined(["wulansuparmi"], ["wulan", "susanti"])
+    ['wulan', 'suparmi']
+    >>> _split_joined(["dewisartika"], ["sartika"]), _split_joined(["wulan"], ["wulan"])
+    (['dewi', 'sartika'], ['wulan'])
+    """
+    out: list[str] = []
+    for word in words:
+        for part in other:
+            if len(part) >= 3 and len(word) - len(part) >= 3 and part not in words:
+                if word.startswith(part):
+                    out += [part, word[len(part) :]]
+                    break
+                if word.endswith(part):
+                    out += [word[: -len(part)], part]
+                    break
+        else:
+            out.append(word)
+    return out
+
+
 #: a word written in at least this share of a register's names (and in five names at least)
 #: is a name in use there; a typing slip makes a rare word
 COMMON_WORD_SHARE = 1 / 20_000
@@ -675,8 +700,9 @@ def _has_distinct_word(
         and distance.OSA.distance(compact_a, compact_b) <= 1
     ):
         return False
-    la = [w for w in a.split() if len(w) >= 3]
-    lb = [w for w in b.split() if len(w) >= 3]
+    words_a, words_b = _split_joined(a.split(), b.split()), _split_joined(b.split(), a.split())
+    la = [w for w in words_a if len(w) >= 3]
+    lb = [w for w in words_b if len(w) >= 3]
     sa, sb = set(la), set(lb)
     if len(sa) == len(la) and len(sb) == len(lb):  # no repeated word: sets suffice
         only_a = [w for w in la if w not in sb]
