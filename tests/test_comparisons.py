@@ -523,3 +523,22 @@ def test_missing_values_are_level_zero_for_every_kind() -> None:
         got = comp.compute(prepared, left, right)
         assert got.tolist() == [0] * 5, comp.name
         assert levels(comp, df, [(0, 3)]) != [0], comp.name  # present values do compare
+
+
+def test_level_constants_name_the_levels_they_stand_for() -> None:
+    """The household veto and the joint-name correction read levels through these names;
+    a level inserted without updating them fails here, not silently in a veto."""
+    name, date = NameComparison("nama"), DateComparison("tanggal_lahir")
+    assert name.level_labels[NameComparison.EXACT] == "exact (normalised)"
+    assert name.level_labels[NameComparison.KEY] == "same phonetic key"
+    assert name.level_labels[NameComparison.REORDERED] == "same words in another order"
+    assert name.level_labels[NameComparison.INITIALS] == "compatible initials"
+    assert name.level_labels[NameComparison.VERY_SIMILAR].startswith("very similar")
+    assert name.level_labels[NameComparison.SIMILAR].startswith("similar")
+    assert name.level_labels[NameComparison.DIFFERENT] == "different"
+    assert date.level_labels[DateComparison.EXACT] == "exact"
+    assert date.level_labels[DateComparison.EXACT_DEFAULT].startswith("exact, on a default")
+    assert date.level_labels[DateComparison.SWAPPED] == "day and month swapped"
+    assert date.level_labels[DateComparison.ONE_DIGIT].startswith("one digit apart")
+    assert date.level_labels[DateComparison.WITHIN_YEAR] == "within one year"
+    assert date.level_labels[DateComparison.DIFFERENT] == "different"

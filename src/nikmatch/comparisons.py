@@ -214,11 +214,20 @@ class NameComparison(Comparison):
         "exact (normalised)",
     )
     m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.03, 0.06, 0.10, 0.05, 0.02, 0.14, 0.60)
+    #: level numbers, for code that reads levels (the household veto, the joint-name
+    #: correction): one place to change when a level is added
+    DIFFERENT: ClassVar[int] = 1
+    SIMILAR: ClassVar[int] = 2
+    VERY_SIMILAR: ClassVar[int] = 3
+    INITIALS: ClassVar[int] = 4
+    REORDERED: ClassVar[int] = 5
+    KEY: ClassVar[int] = 6
+    EXACT: ClassVar[int] = 7
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
         """Exact and same-key agreement are adjusted by the name's (key's) frequency."""
-        return {7: self.column, 6: f"{self.column}_key"}
+        return {self.EXACT: self.column, self.KEY: f"{self.column}_key"}
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         codes = prepared.codes[self.column]
@@ -226,18 +235,18 @@ class NameComparison(Comparison):
         out = np.zeros(len(left), dtype=np.int8)
         present = (cl >= 0) & (cr >= 0)
         exact = present & (cl == cr)
-        out[exact] = 7
+        out[exact] = self.EXACT
         key_codes = prepared.codes.get(f"{self.column}_key")
         key = np.zeros(len(left), bool)
         if key_codes is not None:
             kl, kr = key_codes[left], key_codes[right]
             key = present & ~exact & (kl >= 0) & (kl == kr)
-            out[key] = 6
+            out[key] = self.KEY
         rest = present & ~exact & ~key
         if rest.any():
             ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
             agreement = _name_agreement_codes(prepared, self.column, ul, ur)
-            out[rest] = np.clip(agreement + 1, 1, 7)[inv]
+            out[rest] = np.clip(agreement + 1, self.DIFFERENT, self.EXACT)[inv]
         return out
 
 
@@ -261,6 +270,13 @@ class DateComparison(Comparison):
     )
     m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.02, 0.10, 0.03, 0.05, 0.78)
     tf_levels: ClassVar[Mapping[int, str]] = {6: "tanggal_lahir", 5: "tanggal_lahir"}
+    #: level numbers (see :class:`NameComparison`)
+    DIFFERENT: ClassVar[int] = 1
+    WITHIN_YEAR: ClassVar[int] = 2
+    ONE_DIGIT: ClassVar[int] = 3
+    SWAPPED: ClassVar[int] = 4
+    EXACT_DEFAULT: ClassVar[int] = 5
+    EXACT: ClassVar[int] = 6
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         dl, dr = prepared.dob[left], prepared.dob[right]
@@ -292,12 +308,12 @@ class DateComparison(Comparison):
             )
         typo = present & ~exact & ~swap & (one_digit | transposed)
         near = present & ~exact & ~swap & ~typo & (diff <= 366)
-        out[present] = 1
-        out[near] = 2
-        out[typo] = 3
-        out[swap] = 4
-        out[exact & default] = 5
-        out[exact & ~default] = 6
+        out[present] = self.DIFFERENT
+        out[near] = self.WITHIN_YEAR
+        out[typo] = self.ONE_DIGIT
+        out[swap] = self.SWAPPED
+        out[exact & default] = self.EXACT_DEFAULT
+        out[exact & ~default] = self.EXACT
         return out
 
 
@@ -811,6 +827,7 @@ class HouseholdComparison(Comparison):
     ) -> I8:
         """Household levels; ``known`` may hold the ``nama``/``tanggal_lahir`` levels of the
         same pairs (from :func:`compare`), which are then not computed twice."""
+        Name, Date = NameComparison, DateComparison  # their level constants
         n = len(left)
         same_kk = np.zeros(n, bool)
         if "no_kk" in prepared.codes:
@@ -828,8 +845,8 @@ class HouseholdComparison(Comparison):
             if parent_lv is not None:
                 # a parent's name agrees as a name: exact, same key, reordered or by initials;
                 # for twins also a typing slip in it (``sri awhyuni`` / ``sri wahyuni``)
-                same_parent |= parent_lv >= 4
-                close_parent |= parent_lv >= 3
+                same_parent |= parent_lv >= Name.INITIALS
+                close_parent |= parent_lv >= Name.VERY_SIMILAR
         if "kelurahan" in prepared.codes:
             ka, kb = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
             same_kel = (ka >= 0) & (ka == kb)
@@ -867,10 +884,11 @@ class HouseholdComparison(Comparison):
         # born the same day (or one typing slip / a swap apart) with a name word the other record
         # lacks: twins.  Off one KK (adult twins live apart; a parent's name is shared by many)
         # the word must be clearly different, since typing slips are the likelier story there.
-        near_date = dates_ok & (date_lv >= 3)
+        near_date = dates_ok & (date_lv >= Date.ONE_DIGIT)
         twins = np.zeros(len(idx), bool)
         for together in (True, False):
-            cand = near_date & (name_lv >= 1) & (name_lv <= 3) & (kk if together else ~kk & near_mo)
+            not_one = (name_lv >= Name.DIFFERENT) & (name_lv <= Name.VERY_SIMILAR)
+            cand = near_date & not_one & (kk if together else ~kk & near_mo)
             if not cand.any():
                 continue
             ci = np.flatnonzero(cand)
@@ -888,9 +906,11 @@ class HouseholdComparison(Comparison):
             twins[ci] = distinct[inv]
         # one KK, the very same birth date, names that are not one name: twins, the common
         # story by far (a person entered twice on one card usually differs in the date too)
-        twins |= kk & dates_ok & (date_lv >= 5) & (name_lv >= 1) & (name_lv <= 5)
+        short_of_key = (name_lv >= Name.DIFFERENT) & (name_lv <= Name.REORDERED)
+        twins |= kk & dates_ok & (date_lv >= Date.EXACT_DEFAULT) & short_of_key
         gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
-        parent = house & dates_ok & gap & (name_lv >= 5) & (date_lv <= 2)
+        unrelated_dates = date_lv <= Date.WITHIN_YEAR
+        parent = house & dates_ok & gap & (name_lv >= Name.REORDERED) & unrelated_dates
         # children of one parent born on unrelated dates are siblings, wherever they live now;
         # a default date (1 Jan, 1 Jul, 31 Dec) may stand in for an unknown one, so it is no sign
         on_default = np.zeros(len(idx), bool)
@@ -900,8 +920,8 @@ class HouseholdComparison(Comparison):
                 on_default |= (mm == m_) & (day == d_)
         # in one household the same name (or key) within a year, one date a default one, is
         # one person entered twice (parents do not give two living children one name)
-        placeholder = on_default & (date_lv == 2) & (name_lv >= 6)
-        family = dates_ok & (date_lv <= 2) & ((house & ~placeholder) | (mo & ~on_default))
+        placeholder = on_default & (date_lv == Date.WITHIN_YEAR) & (name_lv >= Name.KEY)
+        family = dates_ok & unrelated_dates & ((house & ~placeholder) | (mo & ~on_default))
         lv = np.zeros(len(idx), dtype=np.int8)
         lv[house] = 1
         lv[family] = 4

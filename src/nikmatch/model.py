@@ -222,7 +222,8 @@ class Model:
             and isinstance(self.comparisons[jm], NameComparison)
         ):
             return
-        hit = (levels[:, jn] == 7) & (levels[:, jm] == 7)
+        exact = NameComparison.EXACT
+        hit = (levels[:, jn] == exact) & (levels[:, jm] == exact)
         if not hit.any() or "nama" not in prepared.codes or "nama_ibu" not in prepared.codes:
             return
         rows = left[hit]
