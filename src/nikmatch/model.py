@@ -206,36 +206,41 @@ class Model:
         adj: F64,
         tf_source: int | None,
     ) -> None:
-        """When both the name and the mother's name agree exactly, the two term-frequency
+        """When both the name and a parent's name agree exactly, the two term-frequency
         adjustments assume the names were chosen independently; a child's name and the
-        mother's name come from one tradition (``ngatini`` / ``waginem``), so the pair of
-        names is often commoner than the product of their frequencies.  The mother's-name
-        adjustment gets ``log2(f(name) * f(mother) / f(name, mother))`` (never positive) when
-        the combination is seen on three or more birth dates (fewer may be one person, whose
-        second record carries a mistyped date)."""
+        parents' names come from one tradition (``ngatini`` / ``waginem``; a Batak marga in
+        both), so the pair of names is often commoner than the product of their
+        frequencies.  The parent's-name adjustment (mother's, and father's) gets
+        ``log2(f(name) * f(parent) / f(name, parent))`` (never positive) when the combination
+        is seen on three or more birth dates (fewer may be one person, whose second record
+        carries a mistyped date)."""
         names = [c.name for c in self.comparisons]
-        if "nama" not in names or "nama_ibu" not in names:
+        if "nama" not in names or "nama" not in prepared.codes:
             return
-        jn, jm = names.index("nama"), names.index("nama_ibu")
-        if not (
-            isinstance(self.comparisons[jn], NameComparison)
-            and isinstance(self.comparisons[jm], NameComparison)
-        ):
-            return
+        jn = names.index("nama")
         exact = NameComparison.EXACT
-        hit = (levels[:, jn] == exact) & (levels[:, jm] == exact)
-        if not hit.any() or "nama" not in prepared.codes or "nama_ibu" not in prepared.codes:
-            return
-        rows = left[hit]
-        f_n = tf_table(prepared, "nama", source=tf_source)[prepared.codes["nama"][rows]]
-        f_m = tf_table(prepared, "nama_ibu", source=tf_source)[prepared.codes["nama_ibu"][rows]]
-        codes, f_nm, count = joint_tf(prepared, "nama", "nama_ibu", source=tf_source)
-        joint = f_nm[codes[rows]]
-        # a combination seen on fewer than three birth dates may be one person (whose second
-        # record has a mistyped date): nothing to correct
-        seen_twice = count[codes[rows]] >= 3
-        correction = np.where(seen_twice, np.minimum(np.log2(f_n * f_m / joint), 0.0), 0.0)
-        adj[hit, jm] += np.maximum(correction, TF_ADJUSTMENT_BOUNDS[0])
+        for parent in ("nama_ibu", "nama_ayah"):
+            if parent not in names or parent not in prepared.codes:
+                continue
+            jm = names.index(parent)
+            if not (
+                isinstance(self.comparisons[jn], NameComparison)
+                and isinstance(self.comparisons[jm], NameComparison)
+            ):
+                continue
+            hit = (levels[:, jn] == exact) & (levels[:, jm] == exact)
+            if not hit.any():
+                continue
+            rows = left[hit]
+            f_n = tf_table(prepared, "nama", source=tf_source)[prepared.codes["nama"][rows]]
+            f_m = tf_table(prepared, parent, source=tf_source)[prepared.codes[parent][rows]]
+            codes, f_nm, count = joint_tf(prepared, "nama", parent, source=tf_source)
+            joint = f_nm[codes[rows]]
+            # a combination seen on fewer than three birth dates may be one person (whose
+            # second record has a mistyped date): nothing to correct
+            seen_twice = count[codes[rows]] >= 3
+            correction = np.where(seen_twice, np.minimum(np.log2(f_n * f_m / joint), 0.0), 0.0)
+            adj[hit, jm] += np.maximum(correction, TF_ADJUSTMENT_BOUNDS[0])
 
     def score_levels(
         self,
