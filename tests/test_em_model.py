@@ -332,3 +332,30 @@ def test_u_loses_the_matches_counted_among_random_pairs() -> None:
     assert "rescore" not in reused.info["seconds"]
     for a, b in zip(reused.model.u, dense.model.u, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("parent", ["nama_ibu", "nama_ayah"])
+def test_joint_name_correction_lowers_a_parents_adjustment_for_names_that_go_together(
+    parent: str,
+) -> None:
+    """A name and a parent's name seen together on several birth dates (one tradition, or a
+    marga in both) are commoner together than their frequencies multiplied: the parent's
+    term-frequency adjustment is lowered for them, and left alone without the name."""
+    given = ["Ani", "Budi", "Citra", "Dodi", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Joko"]
+    names = ["Ani Lestari"] * 4 + [f"{g} {s}" for g in given for s in ("Putra", "Sari", "Wati")]
+    parents = ["Slamet Riyadi"] * 4 + [f"{s} {g}" for g in given for s in ("Bapak", "Pak", "Om")]
+    dates = [f"19{60 + i % 40:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(len(names))]
+    prepared = prepare(pd.DataFrame({"nama": names, parent: parents, "tanggal_lahir": dates}))
+    both = [NameComparison("nama"), NameComparison(parent)]
+    alone = [NameComparison(parent)]
+
+    def adjustment(comparisons: list[NameComparison]) -> float:
+        m = [np.full(c.n_levels, 1.0 / c.n_levels) for c in comparisons]
+        u = [np.full(c.n_levels, 1.0 / c.n_levels) for c in comparisons]
+        model = Model(comparisons, m, u, lambda_=0.01)
+        left, right = np.array([0]), np.array([1])
+        levels = compare(comparisons, prepared, left, right)
+        assert (levels == NameComparison.EXACT).all()
+        return float(model.tf_adjustments(prepared, levels, left)[0, -1])
+
+    assert adjustment(both) < adjustment(alone) - 1.0
