@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nikmatch.comparisons import (
     COMPARISON_KINDS,
@@ -28,6 +30,8 @@ from nikmatch.comparisons import (
     NIKComparison,
     TextComparison,
     WilayahComparison,
+    _has_distinct_word,
+    _split_joined,
     compare,
     comparison_from_dict,
     default_comparisons,
@@ -542,3 +546,33 @@ def test_level_constants_name_the_levels_they_stand_for() -> None:
     assert date.level_labels[DateComparison.ONE_DIGIT].startswith("one digit apart")
     assert date.level_labels[DateComparison.WITHIN_YEAR] == "within one year"
     assert date.level_labels[DateComparison.DIFFERENT] == "different"
+
+
+_WORDS = st.sampled_from(
+    ["siti", "aminah", "afifah", "nur", "hayati", "wulan", "susanti", "suparmi", "dewi",
+     "sartika", "muhammad", "rizki", "rizky", "ahmad", "fauzi", "fauzan", "i", "putu", "ni"]
+)
+_NAMES = st.lists(_WORDS, min_size=1, max_size=4).map(" ".join)
+
+
+@given(a=_NAMES, b=_NAMES, join=st.booleans(), common=st.booleans())
+def test_distinct_word_is_symmetric_and_never_within_one_name(
+    a: str, b: str, join: bool, common: bool
+) -> None:
+    """Whether two names have distinct words does not depend on their order; a name has none
+    against itself, nor against itself with its words joined."""
+    if join:
+        b = b.replace(" ", "", 1)
+    words = frozenset(a.split()) | frozenset(b.split()) if common else frozenset()
+    for strict in (False, True):
+        ab = _has_distinct_word(a, b, strict=strict, common=words)
+        assert ab == _has_distinct_word(b, a, strict=strict, common=words)
+        assert not _has_distinct_word(a, a, strict=strict, common=words)
+        assert not _has_distinct_word(a, a.replace(" ", ""), strict=strict, common=words)
+
+
+@given(words=st.lists(_WORDS, min_size=1, max_size=4), other=st.lists(_WORDS, max_size=4))
+def test_split_joined_keeps_every_letter_in_order(words: list[str], other: list[str]) -> None:
+    split = _split_joined(words, other)
+    assert "".join(split) == "".join(words)
+    assert len(split) >= len(words)
