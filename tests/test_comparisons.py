@@ -235,6 +235,32 @@ def test_domicile_levels() -> None:
     assert comp.name == "domisili"
 
 
+def test_domicile_same_address_with_a_mistyped_kelurahan_or_kecamatan() -> None:
+    """The same address in one kelurahan (one slip in its name allowed) is "same address"
+    whatever the kecamatan says; where the kelurahan differs, the same address (up to a slip)
+    has a level of its own; another house number, or another street, does not."""
+    rows = [
+        ("Jl. Mawar No. 12", "Kedaton", "Kedaton"),
+        ("JALAN MAWAR NOMOR 12", "Kedatom", "Kedaton"),  # a slip in the kelurahan: same one
+        ("Jl. Mawar No. 12", "Kedaton", "Way Halim"),  # a slip in the kecamatan: same too
+        ("Jl. Mawra No. 12", "Sukarame", "Sukarame"),  # a slip in the address, elsewhere
+        ("Jl. Mawar No. 13", "Sukarame", "Sukarame"),  # another house
+        ("Jl. Kenanga No. 12", "Sukarame", "Kedaton"),  # another street
+    ]
+    df = pd.DataFrame(rows, columns=["alamat", "kelurahan", "kecamatan"])
+    df["nama"], df["tanggal_lahir"] = "Budi", "1990-01-01"
+    comp = DomicileComparison()
+    assert levels(comp, df, [(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)]) == [
+        level_of(comp, "same address"),
+        level_of(comp, "same address"),
+        level_of(comp, "same address, kelurahan or kecamatan differ"),
+        level_of(comp, "other kecamatan"),
+        level_of(comp, "same kecamatan"),
+    ]
+    assert comp.level_labels[DomicileComparison.ADDRESS_ELSEWHERE].startswith("same address, k")
+    assert comp.level_labels[DomicileComparison.SAME_KK] == "same KK"
+
+
 def test_wilayah_levels() -> None:
     comp = WilayahComparison()
     got = levels(comp, _domicile_frame(), [(0, 3), (0, 4), (0, 5), (0, 6), (0, 7)])

@@ -17,8 +17,8 @@ Kinds (``kind`` attribute) and their levels:
 ``text``          missing, different, partly similar, similar, exact
 ``wilayah``       missing, other kecamatan, same kecamatan, same kelurahan, same RT/RW
 ``identifier``    missing, different, one edit apart, identical
-``domicile``      missing, other kecamatan, same kecamatan, same kelurahan, same RT/RW,
-                  same address, same KK
+``domicile``      missing, other kecamatan, same kecamatan, same address elsewhere,
+                  same kelurahan, same RT/RW, same address, same KK
 ``household``     not applicable, same household, twins pattern, parent/child pattern,
                   another family member
 ================  =====================================================================
@@ -548,8 +548,10 @@ class DomicileComparison(Comparison):
     These fields move together (a household shares all of them), so scoring them as separate
     comparisons would count the same evidence three times and let the address alone outweigh a
     different name and birth date.  Levels, best first: same KK; same address (text similarity
-    >= 0.88) in the same kelurahan; same kelurahan, RT and RW; same kelurahan; same kecamatan;
-    other kecamatan.
+    >= 0.88) in the same kelurahan; same kelurahan, RT and RW; same kelurahan; the same address
+    where the kelurahan or kecamatan differs (a slip in either, a kelurahan split or renamed:
+    a level of its own, so EM learns what it is worth where street names repeat from one
+    kelurahan to the next); same kecamatan; other kecamatan.
 
     >>> DomicileComparison().level_labels[-1]
     'same KK'
@@ -561,12 +563,21 @@ class DomicileComparison(Comparison):
         "missing",
         "other kecamatan",
         "same kecamatan",
+        "same address, kelurahan or kecamatan differ",
         "same kelurahan",
         "same kelurahan, RT and RW",
         "same address",
         "same KK",
     )
-    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.55, 0.15, 0.04, 0.02, 0.14, 0.10)
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.55, 0.15, 0.02, 0.04, 0.02, 0.14, 0.10)
+    #: level numbers (see :class:`NameComparison`)
+    OTHER_KECAMATAN: ClassVar[int] = 1
+    SAME_KECAMATAN: ClassVar[int] = 2
+    ADDRESS_ELSEWHERE: ClassVar[int] = 3
+    SAME_KELURAHAN: ClassVar[int] = 4
+    SAME_RT_RW: ClassVar[int] = 5
+    SAME_ADDRESS: ClassVar[int] = 6
+    SAME_KK: ClassVar[int] = 7
 
     @property
     def name(self) -> str:
@@ -580,33 +591,65 @@ class DomicileComparison(Comparison):
         n = len(left)
         out = np.zeros(n, dtype=np.int8)
         if prepared.has("kelurahan") or prepared.has("kecamatan"):
-            out = WilayahComparison().compute(prepared, left, right)
+            wilayah = WilayahComparison().compute(prepared, left, right)
+            # wilayah levels: missing, other kecamatan, same kecamatan, same kelurahan, RT/RW
+            out = np.where(wilayah >= 3, wilayah + 1, wilayah).astype(np.int8)
         # the same address counts in the same kelurahan (a mistyped kecamatan or postcode
         # does not undo it), or, where a kelurahan is unknown, in a kecamatan not known to differ
-        kel_ok = out != 1
+        kel_ok = out != self.OTHER_KECAMATAN
         if "kelurahan" in prepared.codes:
             a, b = prepared.codes["kelurahan"][left], prepared.codes["kelurahan"][right]
             both = (a >= 0) & (b >= 0)
-            kel_ok = np.where(both, a == b, kel_ok)
+            # the same kelurahan: one code, or a name one slip apart (the wilayah level)
+            kel_ok = np.where(both, (a == b) | (out >= self.SAME_KELURAHAN), kel_ok)
         if "alamat" in prepared.codes:
             a, b = prepared.codes["alamat"][left], prepared.codes["alamat"][right]
-            out[(out == 0) & (a >= 0) & (b >= 0)] = 1
-            # text similarity only where it can matter (same kelurahan): most candidate
-            # pairs live in different kelurahan and their addresses are never compared
-            near = np.flatnonzero(kel_ok & (a >= 0) & (b >= 0))
+            both = (a >= 0) & (b >= 0)
+            out[(out == 0) & both] = self.OTHER_KECAMATAN
+            # text similarity only in the same kelurahan: most candidate pairs live in
+            # different kelurahan, and there only the very same address counts (a mistyped
+            # kelurahan or kecamatan, or one split or renamed)
+            # elsewhere, only addresses with the same house number (its digits) are compared
+            digits = _address_digits(prepared)
+            near = np.flatnonzero(both & (kel_ok | (digits[left] == digits[right])))
             if len(near):
                 addr = TextComparison("alamat").compute(prepared, left[near], right[near])
-                out[near[addr >= 3]] = 5
+                same = near[addr >= 3]
+                out[same[kel_ok[same]]] = self.SAME_ADDRESS
+                far = same[~kel_ok[same]]
+                out[far[out[far] <= self.SAME_KECAMATAN]] = self.ADDRESS_ELSEWHERE
         if "no_kk" in prepared.codes:
             a, b = prepared.codes["no_kk"][left], prepared.codes["no_kk"][right]
-            out[(out == 0) & (a >= 0) & (b >= 0)] = 1
-            out[(a >= 0) & (a == b)] = 6
+            out[(out == 0) & (a >= 0) & (b >= 0)] = self.OTHER_KECAMATAN
+            out[(a >= 0) & (a == b)] = self.SAME_KK
         return out
 
 
 @functools.lru_cache(maxsize=200_000)
 def _word_key(word: str) -> tuple[str, ...]:
     return token_keys(word)
+
+
+def _address_digits(prepared: Prepared) -> I64:
+    """Per record, a code of the digits of its address (the house number, block, RT): two
+    addresses that differ in them are not one address, whatever their words.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["A", "B", "C"], "tanggal_lahir": ["1990-01-01"] * 3,
+    ...                           "alamat": ["Jl. Mawar No. 29", "JL MAWAR 29", "Jl. Mawar 30"]}))
+    >>> _address_digits(p).tolist()
+    [0, 0, 1]
+    """
+    cached = prepared.cache.get("address_digits")
+    if isinstance(cached, np.ndarray):
+        return cached
+    values = pd.Series(prepared.values["alamat"], dtype=object).astype(str)
+    value_digits, _ = pd.factorize(values.str.replace(r"\D+", "", regex=True).to_numpy())
+    codes = prepared.codes["alamat"]
+    out = np.where(codes >= 0, value_digits.astype(np.int64)[np.maximum(codes, 0)], -1)
+    prepared.cache["address_digits"] = out
+    return out
 
 
 def _split_joined(words: list[str], other: list[str]) -> list[str]:
