@@ -21,6 +21,7 @@ import pytest
 from nikmatch.blocking import block_pairs
 from nikmatch.comparisons import (
     DateComparison,
+    DomicileComparison,
     ExactComparison,
     HouseholdComparison,
     NameComparison,
@@ -359,3 +360,24 @@ def test_joint_name_correction_lowers_a_parents_adjustment_for_names_that_go_tog
         return float(model.tf_adjustments(prepared, levels, left)[0, -1])
 
     assert adjustment(both) < adjustment(alone) - 1.0
+
+
+def test_model_saved_before_a_level_was_added_loads_with_a_warning(model: Model) -> None:
+    """A model saved when the domicile comparison had no "same address elsewhere" level still
+    loads: the saved levels keep their m and u, the added one weighs nothing until the model
+    is trained again."""
+    data = model.to_dict()
+    j = model.names.index("domisili")
+    entry = data["comparisons"][j]
+    added = DomicileComparison.ADDRESS_ELSEWHERE
+    for key in ("levels", "m", "u"):
+        entry[key] = [x for k, x in enumerate(entry[key]) if k != added]
+    with pytest.warns(UserWarning, match="added since this model was saved"):
+        old = Model.from_dict(data)
+    weights, current = old.level_weights()[j], model.level_weights()[j]
+    assert weights[added] == 0.0
+    keep = [k for k in range(len(current)) if k != added]
+    np.testing.assert_allclose(weights[keep], current[keep], atol=1e-4)
+    entry["levels"] = list(reversed(entry["levels"]))
+    with pytest.raises(ModelError, match="levels differ"):
+        Model.from_dict(data)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -92,6 +93,53 @@ class TrainingBlock:
 
     rule: BlockOn
     exclude: tuple[str, ...]
+
+
+#: ``m`` and ``u`` given to a level added since a model was saved: equal, so its weight is 0
+ADDED_LEVEL_SHARE = 1e-6
+
+
+def _with_added_levels(
+    comp: Comparison, saved: list[str], m: F64, u: F64
+) -> tuple[F64, F64]:
+    """``m`` and ``u`` of a model saved before levels were added to ``comp``: the saved levels
+    keep their values, each added level gets :data:`ADDED_LEVEL_SHARE` in both (a weight of 0:
+    no evidence until the model is trained again), with a warning.  Any other change of
+    levels is a :class:`~nikmatch.errors.ModelError`.
+
+    >>> from nikmatch.comparisons import TextComparison
+    >>> comp = TextComparison("alamat")
+    >>> old = [label for label in comp.level_labels if not label.startswith("partly")]
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     m, u = _with_added_levels(
+    ...         comp, old, np.array([0, 0.1, 0.2, 0.7]), np.array([0, 0.9, 0.09, 0.01])
+    ...     )
+    >>> m.round(6).tolist(), u.round(6).tolist(), len(caught)
+    ([0.0, 0.1, 1e-06, 0.2, 0.7], [0.0, 0.9, 1e-06, 0.09, 0.01], 1)
+    """
+    current = list(comp.level_labels)
+    positions = [current.index(label) if label in current else -1 for label in saved]
+    if (
+        -1 in positions
+        or positions != sorted(positions)
+        or len(m) != len(saved)
+        or len(u) != len(saved)
+    ):
+        raise ModelError(f"comparison {comp.name!r}: levels differ from this nikmatch version")
+    new_m = np.full(len(current), ADDED_LEVEL_SHARE)
+    new_u = np.full(len(current), ADDED_LEVEL_SHARE)
+    new_m[positions], new_u[positions] = m, u
+    new_m[0] = new_u[0] = 0.0
+    added = [label for label in current if label not in saved]
+    warnings.warn(
+        f"comparison {comp.name!r}: level(s) {added} were added since this model was saved; "
+        "they carry no weight until the model is trained again",
+        UserWarning,
+        stacklevel=4,
+    )
+    return new_m, new_u
 
 
 def _default_m(n_levels: int) -> F64:
@@ -373,9 +421,11 @@ class Model:
                     if k not in ("levels", "m", "u", "fixed", "fixed_weights")
                 }
                 comp = comparison_from_dict(spec)
+                m_saved = np.asarray(entry["m"], dtype=np.float64)
+                u_saved = np.asarray(entry["u"], dtype=np.float64)
                 if list(entry["levels"]) != list(comp.level_labels):
-                    raise ModelError(
-                        f"comparison {comp.name!r}: levels differ from this nikmatch version"
+                    m_saved, u_saved = _with_added_levels(
+                        comp, [str(x) for x in entry["levels"]], m_saved, u_saved
                     )
                 saved = entry.get("fixed_weights")
                 if saved is not None and comp.fixed_weights is not None:
@@ -386,8 +436,8 @@ class Model:
                             f"{saved}, this nikmatch version uses {current}; train it again"
                         )
                 comps.append(comp)
-                ms.append(np.asarray(entry["m"], dtype=np.float64))
-                us.append(np.asarray(entry["u"], dtype=np.float64))
+                ms.append(m_saved)
+                us.append(u_saved)
                 fixed.append(bool(entry.get("fixed", False)))
             return cls(
                 comps,
