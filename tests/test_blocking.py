@@ -403,3 +403,25 @@ def test_default_rules_pair_a_changed_name_through_the_fathers_name() -> None:
     assert set(zip(left.tolist(), right.tolist(), strict=True)) == {(0, 1)}
     without = default_blocking_rules(prepare(df.drop(columns=["nama_ayah"])))
     assert not any("nama_ayah" in r.name for r in without)
+
+
+def test_birth_date_and_kecamatan_only_without_a_mothers_name() -> None:
+    from nikmatch.linker import default_blocking_rules
+    from nikmatch.prepare import prepare
+
+    df = pd.DataFrame(
+        {
+            "nama": ["Wahyu Hidayat", "Yayuk Hidayati"],
+            "tanggal_lahir": ["1990-04-12", "1990-04-12"],
+            "kecamatan": ["Kedaton", "Kedaton"],
+            "nama_ibu": ["Siti", "Siti"],
+        }
+    )
+    with_mother = [r.name for r in default_blocking_rules(prepare(df))]
+    without = default_blocking_rules(prepare(df.drop(columns=["nama_ibu"])))
+    assert "tanggal_lahir & kecamatan" not in with_mother
+    rule = [r for r in without if r.name == "tanggal_lahir & kecamatan"]
+    assert len(rule) == 1
+    prepared = prepare(df.drop(columns=["nama_ibu"]))
+    left, right = block_pairs(rule, prepared.keys(), prepared.n)
+    assert (left.tolist(), right.tolist()) == ([0], [1])
