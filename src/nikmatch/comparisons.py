@@ -42,6 +42,7 @@ mother or father, unrelated birth dates) are *two* people however much else they
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -699,11 +700,14 @@ def _common_name_words(prepared: Prepared, column: str = "nama") -> frozenset[st
         return cached
     codes = prepared.codes[column]
     counts = np.bincount(codes[codes >= 0], minlength=len(prepared.values[column]))
-    words = pd.Series(prepared.values[column], dtype=object).str.split().explode()
-    per_word = pd.Series(counts[words.index.to_numpy()], index=words.to_numpy())
-    totals = per_word.groupby(level=0, sort=False).sum()
+    split = [str(v).split() for v in prepared.values[column].tolist()]
+    n_words = np.fromiter((len(w) for w in split), dtype=np.int64, count=len(split))
+    word_codes, words = pd.factorize(
+        np.fromiter(itertools.chain.from_iterable(split), dtype=object, count=int(n_words.sum()))
+    )
+    totals = np.bincount(word_codes, weights=np.repeat(counts, n_words), minlength=len(words))
     floor = max(5.0, COMMON_WORD_SHARE * float((codes >= 0).sum()))
-    common = frozenset(str(w) for w in totals.index[totals.to_numpy() >= floor])
+    common = frozenset(str(w) for w in np.asarray(words, dtype=object)[totals >= floor])
     prepared.cache[key] = common
     return common
 
