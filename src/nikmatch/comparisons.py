@@ -42,7 +42,6 @@ mother or father, unrelated birth dates) are *two* people however much else they
 from __future__ import annotations
 
 import functools
-import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ from rapidfuzz import distance, fuzz, process
 
 from nikmatch.dates import DEFAULT_DATES, MISSING_DAY, day_parts
 from nikmatch.names import NameIndex, token_keys
-from nikmatch.prepare import Prepared
+from nikmatch.prepare import Prepared, common_name_words
 
 __all__ = [
     "COMPARISON_KINDS",
@@ -678,40 +677,6 @@ def _split_joined(words: list[str], other: list[str]) -> list[str]:
     return out
 
 
-#: a word written in at least this share of a register's names (and in five names at least)
-#: is a name in use there; a typing slip makes a rare word
-COMMON_WORD_SHARE = 1 / 20_000
-
-
-def _common_name_words(prepared: Prepared, column: str = "nama") -> frozenset[str]:
-    """The words in common use in a name column: written in at least
-    :data:`COMMON_WORD_SHARE` of the records' names and in five at least.
-
-    >>> import pandas as pd
-    >>> from nikmatch.prepare import prepare
-    >>> names = ["Siti Aminah"] * 5 + ["Siti Amniah"]
-    >>> p = prepare(pd.DataFrame({"nama": names, "tanggal_lahir": ["1990-01-01"] * 6}))
-    >>> sorted(_common_name_words(p))
-    ['aminah', 'siti']
-    """
-    key = f"common_words:{column}"
-    cached = prepared.cache.get(key)
-    if isinstance(cached, frozenset):
-        return cached
-    codes = prepared.codes[column]
-    counts = np.bincount(codes[codes >= 0], minlength=len(prepared.values[column]))
-    split = [str(v).split() for v in prepared.values[column].tolist()]
-    n_words = np.fromiter((len(w) for w in split), dtype=np.int64, count=len(split))
-    word_codes, words = pd.factorize(
-        np.fromiter(itertools.chain.from_iterable(split), dtype=object, count=int(n_words.sum()))
-    )
-    totals = np.bincount(word_codes, weights=np.repeat(counts, n_words), minlength=len(words))
-    floor = max(5.0, COMMON_WORD_SHARE * float((codes >= 0).sum()))
-    common = frozenset(str(w) for w in np.asarray(words, dtype=object)[totals >= floor])
-    prepared.cache[key] = common
-    return common
-
-
 @functools.lru_cache(maxsize=200_000)
 def _has_distinct_word(
     a: str, b: str, *, strict: bool = False, common: frozenset[str] = frozenset()
@@ -942,7 +907,7 @@ class HouseholdComparison(Comparison):
             codes = prepared.codes["nama"]
             ul, ur, inv = _distinct_pairs(codes[hl[ci]], codes[hr[ci]])
             vals = prepared.values["nama"]
-            common = frozenset() if together else _common_name_words(prepared)
+            common = frozenset() if together else common_name_words(prepared)
             distinct = np.array(
                 [
                     _has_distinct_word(str(a), str(b), strict=not together, common=common)

@@ -24,6 +24,7 @@ For linkage both frames are prepared together (:func:`prepare_link`), so codes a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -356,7 +357,10 @@ def prepare(
     (['muhammad yusuf'], ['', 'nama_missing;tanggal_lahir_unreadable'])
     """
     frame = canonical_frame(df, columns)
-    return _prepare_canonical(frame, reference_date=reference_date, source=None)
+    prepared = _prepare_canonical(frame, reference_date=reference_date, source=None)
+    if "nama" in prepared.codes:  # a register statistic, kept for every list linked to it
+        common_name_words(prepared)
+    return prepared
 
 
 def prepare_link(
@@ -470,6 +474,7 @@ def link_prepared(list_prepared: Prepared, register: Prepared) -> tuple[Prepared
             columns=tuple(c for c in list_prepared.columns if c in register.columns),
             nik_digits=nik_digits.astype(np.uint8),
             nik_report=report,
+            cache={k: v for k, v in register.cache.items() if k.startswith("common_words:")},
         ),
         n_l,
     )
@@ -730,3 +735,36 @@ def joint_tf(
     freq = np.asarray(np.maximum(counts.astype(np.float64), 1.0) / total)
     prepared.cache[key] = (codes, freq, counts)
     return codes, freq, counts
+
+
+#: a word written in at least this share of a register's names (and in five names at least)
+#: is a name in use there; a typing slip makes a rare word
+COMMON_WORD_SHARE = 1 / 20_000
+
+
+def common_name_words(prepared: Prepared, column: str = "nama") -> frozenset[str]:
+    """The words in common use in a name column: written in at least
+    :data:`COMMON_WORD_SHARE` of the records' names and in five at least.
+
+    >>> import pandas as pd
+    >>> names = ["Siti Aminah"] * 5 + ["Siti Amniah"]
+    >>> p = prepare(pd.DataFrame({"nama": names, "tanggal_lahir": ["1990-01-01"] * 6}))
+    >>> sorted(common_name_words(p))
+    ['aminah', 'siti']
+    """
+    key = f"common_words:{column}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, frozenset):
+        return cached
+    codes = prepared.codes[column]
+    counts = np.bincount(codes[codes >= 0], minlength=len(prepared.values[column]))
+    split = [str(v).split() for v in prepared.values[column].tolist()]
+    n_words = np.fromiter((len(w) for w in split), dtype=np.int64, count=len(split))
+    word_codes, words = pd.factorize(
+        np.fromiter(itertools.chain.from_iterable(split), dtype=object, count=int(n_words.sum()))
+    )
+    totals = np.bincount(word_codes, weights=np.repeat(counts, n_words), minlength=len(words))
+    floor = max(5.0, COMMON_WORD_SHARE * float((codes >= 0).sum()))
+    common = frozenset(str(w) for w in np.asarray(words, dtype=object)[totals >= floor])
+    prepared.cache[key] = common
+    return common
