@@ -333,3 +333,16 @@ def test_threshold_must_be_a_probability(threshold: float) -> None:
         nm.find_duplicates(frame, threshold=threshold)
     with pytest.raises(ValueError, match="threshold"):
         nm.link(frame, frame, threshold=threshold)
+
+
+def test_linked_lists_reuse_the_registers_common_name_words() -> None:
+    """Words in common use are a register statistic: counted once in ``prepare`` and handed
+    to every list linked to that register (not counted again over register + list)."""
+    from nikmatch.prepare import common_name_words, link_prepared, prepare
+
+    names = ["Siti Aminah"] * 6 + ["Dewi Lestari"] * 6
+    register = prepare(pd.DataFrame({"nama": names, "tanggal_lahir": ["1990-01-01"] * 12}))
+    listed = prepare(pd.DataFrame({"nama": ["Dewi Aminah"], "tanggal_lahir": ["1991-01-01"]}))
+    joined, _ = link_prepared(listed, register)
+    assert common_name_words(joined) is common_name_words(register)
+    assert common_name_words(register) == frozenset({"siti", "aminah", "dewi", "lestari"})
