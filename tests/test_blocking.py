@@ -21,11 +21,13 @@ from nikmatch.blocking import (
     BlockingWarning,
     BlockOn,
     SortedNeighbourhood,
+    affordable_rules,
     block_pairs,
     blocking_diagnostics,
     combined_key,
     iter_block_pairs,
     rule_from_dict,
+    rule_pair_count,
     sample_block_pairs,
 )
 from nikmatch.linker import default_blocking_rules
@@ -425,3 +427,50 @@ def test_birth_date_and_kecamatan_only_without_a_mothers_name() -> None:
     prepared = prepare(df.drop(columns=["nama_ibu"]))
     left, right = block_pairs(rule, prepared.keys(), prepared.n)
     assert (left.tolist(), right.tolist()) == ([0], [1])
+
+
+# ---- coarse rules where they are cheap -------------------------------------------------------
+
+
+@given(key_tables(), st.booleans())
+def test_rule_pair_count_equals_the_pairs_generated(
+    table: tuple[int, Keys, list[tuple[str, ...]]], link: bool
+) -> None:
+    n, keys, rules = table
+    source = (np.arange(n) % 3 == 0).astype(np.int8) if link else None
+    for fields in rules:
+        pairs, largest = rule_pair_count(fields, keys, source=source)
+        left, _ = block_pairs([BlockOn(*fields, max_block_size=BIG)], keys, n, source=source)
+        assert pairs == len(left)
+        key = combined_key(keys, fields)
+        valid = key >= 0
+        sides = [key[valid]] if source is None else [key[valid & (source == s)] for s in (0, 1)]
+        sizes = [c for side in sides for c in Counter(side.tolist()).values()]
+        assert largest == max(sizes, default=0)
+
+
+@given(key_tables(), st.integers(0, 40))
+def test_affordable_rules_stay_within_the_budget_in_order(
+    table: tuple[int, Keys, list[tuple[str, ...]]], budget: int
+) -> None:
+    _, keys, rules = table
+    candidates = [BlockOn(*fields, max_block_size=4) for fields in dict.fromkeys(rules)]
+    chosen = affordable_rules(candidates, keys, budget=budget)
+    counts = [rule_pair_count(r.fields, keys) for r in chosen]
+    assert sum(p for p, _ in counts) <= budget
+    assert all(p > 0 and largest <= 4 for p, largest in counts)
+    assert [candidates.index(r) for r in chosen] == sorted(candidates.index(r) for r in chosen)
+
+
+def test_coarse_rules_join_on_small_data_and_not_on_a_city_register() -> None:
+    coarse = {"tanggal_lahir", "kelurahan", "last_key", "given_key"}
+    small, _ = generate_population(600, seed=2)
+    names = {r.name for r in default_blocking_rules(prepare(small))}
+    assert names & coarse, "a small register can afford coarse rules"
+    city, _ = generate_population(20_000, seed=2)
+    prepared = prepare(city)
+    names = {r.name for r in default_blocking_rules(prepared)}
+    assert not names & {"kelurahan", "last_key", "given_key"}
+    fallback = [r for r in default_blocking_rules(prepared) if r.name in coarse]
+    added = sum(rule_pair_count(r.fields, prepared.keys())[0] for r in fallback)
+    assert added <= 20 * prepared.n

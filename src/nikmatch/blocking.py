@@ -36,9 +36,11 @@ __all__ = [
     "BlockingWarning",
     "GivenPairs",
     "SortedNeighbourhood",
+    "affordable_rules",
     "block_pairs",
     "blocking_diagnostics",
     "iter_block_pairs",
+    "rule_pair_count",
     "sample_block_pairs",
 ]
 
@@ -190,6 +192,62 @@ def combined_key(keys: KeyTable, fields: Sequence[str]) -> IntArray:
     if isinstance(keys, dict):
         keys[memo] = out
     return out
+
+
+def rule_pair_count(
+    fields: Sequence[str], keys: KeyTable, *, source: npt.NDArray[np.int8] | None = None
+) -> tuple[int, int]:
+    """Pairs a rule on ``fields`` would make, and its largest block, from block sizes alone
+    (no pair is generated; O(n)).  With ``source`` (0 list, 1 register) only list–register
+    pairs count, and the largest block is the larger of its two sides.
+
+    >>> import numpy as np
+    >>> keys = {"a": np.array([1, 1, 1, 2, -1])}
+    >>> rule_pair_count(["a"], keys)
+    (3, 3)
+    >>> rule_pair_count(["a"], keys, source=np.array([0, 1, 1, 1, 0], dtype=np.int8))
+    (2, 2)
+    """
+    key = combined_key(keys, fields)
+    valid = key >= 0
+    if not valid.any():
+        return 0, 0
+    size = int(key.max()) + 1
+    if source is None:
+        counts = np.bincount(key[valid], minlength=size)
+        return int((counts * (counts - 1) // 2).sum()), int(counts.max())
+    left = np.bincount(key[valid & (source == 0)], minlength=size)
+    right = np.bincount(key[valid & (source != 0)], minlength=size)
+    return int((left * right).sum()), int(max(left.max(), right.max()))
+
+
+def affordable_rules(
+    candidates: Sequence[BlockOn],
+    keys: KeyTable,
+    *,
+    budget: int,
+    source: npt.NDArray[np.int8] | None = None,
+) -> list[BlockOn]:
+    """The ``candidates`` that fit in ``budget`` pairs together, in order, each with no block
+    above its ``max_block_size`` and at least one pair: coarse rules (a birth date alone, a
+    surname alone) that catch what the precise rules miss, used only where the data is small
+    enough for them to be cheap.
+
+    >>> import numpy as np
+    >>> keys = {"a": np.array([1, 1, 1, 2]), "b": np.array([0, 0, 0, 0])}
+    >>> [r.name for r in affordable_rules([BlockOn("b"), BlockOn("a")], keys, budget=4)]
+    ['a']
+    """
+    chosen: list[BlockOn] = []
+    left = budget
+    for rule in candidates:
+        if not all(f in keys for f in rule.fields):
+            continue
+        pairs, largest = rule_pair_count(rule.fields, keys, source=source)
+        if 0 < pairs <= left and largest <= rule.max_block_size:
+            chosen.append(rule)
+            left -= pairs
+    return chosen
 
 
 def _runs(sorted_keys: IntArray) -> tuple[IntArray, IntArray]:
