@@ -31,7 +31,13 @@ from nikmatch.comparisons import (
 from nikmatch.em import fit_em, pattern_counts
 from nikmatch.errors import ModelError
 from nikmatch.linker import default_blocking_rules, find_duplicates
-from nikmatch.model import MODEL_FORMAT_VERSION, Model, estimate_lambda, train
+from nikmatch.model import (
+    MODEL_FORMAT_VERSION,
+    TF_ADJUSTMENT_BOUNDS,
+    Model,
+    estimate_lambda,
+    train,
+)
 from nikmatch.prepare import Prepared, prepare
 from nikmatch.synth import generate_population
 
@@ -381,3 +387,27 @@ def test_model_saved_before_a_level_was_added_loads_with_a_warning(model: Model)
     entry["levels"] = list(reversed(entry["levels"]))
     with pytest.raises(ModelError, match="levels differ"):
         Model.from_dict(data)
+
+
+def test_tf_counts_the_other_people_holding_a_value_but_not_for_a_placeholder_date() -> None:
+    """Chance agreement on a value needs a *second* person with it: a full name no one else
+    holds is not marked down however rare exact agreement is on average (the FEBRL case), a
+    name held by others is, and a default birth date (1 July) counts the record itself."""
+    names = ["Ani Lestari", "Ani Lestari"] + ["Budi Santoso"] * 4 + [f"Nama {c}" for c in "CDEFGH"]
+    dates = ["1990-07-01", "1990-07-01"] + [f"19{70 + i}-03-0{1 + i}" for i in range(4)]
+    dates += [f"1980-0{1 + i}-1{i}" for i in range(6)]
+    prepared = prepare(pd.DataFrame({"nama": names, "tanggal_lahir": dates}))
+    comparisons = [NameComparison("nama"), DateComparison("tanggal_lahir")]
+    tiny = 1e-3  # exact agreement on a name or a date between two people: rare on average
+    u = [np.full(c.n_levels, tiny) for c in comparisons]
+    m = [np.full(c.n_levels, 1.0 / c.n_levels) for c in comparisons]
+    model = Model(comparisons, m, u, lambda_=0.01)
+    left, right = np.array([0, 2]), np.array([1, 3])  # Ani's two records; two Budis
+    levels = compare(comparisons, prepared, left, right)
+    assert levels[:, 0].tolist() == [NameComparison.EXACT] * 2
+    assert levels[0, 1] == DateComparison.EXACT_DEFAULT
+    adj = model.tf_adjustments(prepared, levels, left)
+    high = TF_ADJUSTMENT_BOUNDS[1]
+    assert adj[0, 0] == high  # no other Ani Lestari: the upper bound, never a mark-down
+    assert adj[1, 0] < 0  # three other Budi Santosos
+    assert adj[0, 1] == pytest.approx(math.log2(tiny / (1 / len(names))))  # placeholder

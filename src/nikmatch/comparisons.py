@@ -138,6 +138,10 @@ class Comparison:
     level_labels: ClassVar[tuple[str, ...]] = ("missing",)
     #: levels whose weight is adjusted by the term frequency of the agreeing value
     tf_levels: ClassVar[Mapping[int, str]] = {}
+    #: tf levels whose value may be a placeholder (a default birth date): their frequency
+    #: counts the record itself (never below ``1/n``), so a placeholder that looks rare in a
+    #: small register is not marked up as if no one else held it
+    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset()
     #: fixed weights (bits) per level; a comparison with fixed weights is not learned by EM
     fixed_weights: ClassVar[Mapping[int, float] | None] = None
     #: prior guess of ``m`` per level (level 0 ignored): where EM starts, and a weak Dirichlet
@@ -270,6 +274,7 @@ class DateComparison(Comparison):
     )
     m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.02, 0.10, 0.03, 0.05, 0.78)
     tf_levels: ClassVar[Mapping[int, str]] = {6: "tanggal_lahir", 5: "tanggal_lahir"}
+    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset({5})
     #: level numbers (see :class:`NameComparison`)
     DIFFERENT: ClassVar[int] = 1
     WITHIN_YEAR: ClassVar[int] = 2

@@ -237,9 +237,11 @@ class Model:
                 hit = levels[:, j] == level
                 if not hit.any():
                     continue
-                tf = tf_table(prepared, tf_field, source=tf_source)
+                # the chance that a *different* person holds the value (see tf_table)
+                others = level not in comp.tf_placeholder_levels
+                tf = tf_table(prepared, tf_field, source=tf_source, others=others)
                 codes = prepared.codes[tf_field][left[hit]]
-                values_tf = tf[np.maximum(codes, 0)]
+                values_tf = np.maximum(tf[np.maximum(codes, 0)], 1e-300)
                 u_level = max(float(self.u[j][level]), 1e-12)
                 a = np.log2(u_level / values_tf)
                 adj[hit, j] = np.clip(a, *TF_ADJUSTMENT_BOUNDS)

@@ -637,7 +637,7 @@ TF_DISTINCT_BY: dict[str, str] = {
 
 
 def tf_table(
-    prepared: Prepared, field_name: str, *, source: int | None = None
+    prepared: Prepared, field_name: str, *, source: int | None = None, others: bool = False
 ) -> npt.NDArray[np.float64]:
     """Term frequency of every distinct value of a field: how likely a *random* person is to
     have it, for the term-frequency adjustment of exact agreement.
@@ -648,13 +648,22 @@ def tf_table(
     we look for seem common.  With ``source`` given, frequencies are counted on that side only
     (the register, for links).  Results are cached on ``prepared``.
 
+    With ``others`` the share is that of the *other* people holding the value (the count less
+    one): what the term-frequency adjustment needs, because a pair agreeing on a value by
+    chance needs a second person with it.  A value no one else holds gets 0 (the adjustment's
+    upper bound then applies), where counting the record itself would make every value seem at
+    least ``1/n`` common and mark down exact agreement on a name no one else has whenever the
+    average chance agreement is below ``1/n`` (full names; FEBRL).
+
     >>> import pandas as pd
     >>> p = prepare(pd.DataFrame({"nama": ["Ani Lestari"] * 3 + ["Budi Santoso", "Dewi"],
     ...                           "tanggal_lahir": ["1990-01-01"] * 2 + ["1991-05-05"] * 3}))
     >>> tf_table(p, "nama").round(2).tolist()
     [0.4, 0.2, 0.2]
+    >>> tf_table(p, "nama", others=True).round(2).tolist()
+    [0.2, 0.0, 0.0]
     """
-    key = f"tf:{field_name}:{source}"
+    key = f"tf:{field_name}:{source}:{others}"
     cached = prepared.cache.get(key)
     if isinstance(cached, np.ndarray):
         return cached
@@ -678,7 +687,8 @@ def tf_table(
         counts = np.maximum(counts, np.ceil(raw / MAX_RECORDS_PER_PERSON).astype(np.int64))
     else:
         counts = np.bincount(codes[mask], minlength=n_values)
-    out = np.asarray(np.maximum(counts[:n_values].astype(np.float64), 1.0) / total)
+    people = np.maximum(counts[:n_values].astype(np.float64), 1.0)
+    out = np.asarray((people - 1.0 if others else people) / total)
     prepared.cache[key] = out
     return out
 
