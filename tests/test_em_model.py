@@ -411,3 +411,27 @@ def test_tf_counts_the_other_people_holding_a_value_but_not_for_a_placeholder_da
     assert adj[0, 0] == high  # no other Ani Lestari: the upper bound, never a mark-down
     assert adj[1, 0] < 0  # three other Budi Santosos
     assert adj[0, 1] == pytest.approx(math.log2(tiny / (1 / len(names))))  # placeholder
+
+
+@pytest.mark.parametrize(("excess", "floored"), [(0, True), (20, True), (60, False), (400, False)])
+def test_agreement_the_matches_explain_gets_the_resolution_of_the_sample(
+    excess: int, floored: bool
+) -> None:
+    """An identical identifier among a million random pairs: the matches among them account
+    for 450; up to two Poisson standard deviations (~42) more is noise, and the level gets
+    the resolution of the sample (half a pair); a clear excess is chance agreement and stays."""
+    from nikmatch.comparisons import IdentifierComparison
+    from nikmatch.model import remove_matches_from_u
+
+    n_random, lam = 1_000_000, 0.0005
+    m = np.array([0.0, 0.1, 0.0, 0.9])
+    hits = lam * m[3] * n_random + excess
+    u = np.array([0.0, 1.0 - (hits + 1) / n_random, 1 / n_random, hits / n_random])
+    comparison = IdentifierComparison("no_identitas")
+    model = Model([comparison], m=[m], u=[u], lambda_=lam, info={"u_pairs": n_random})
+    fixed, _ = remove_matches_from_u(model, lam)
+    identical = fixed.u[0][3]
+    if floored:
+        assert identical == pytest.approx(0.5 / n_random, rel=0.01)
+    else:
+        assert identical == pytest.approx(excess / n_random / (1 - lam), rel=0.05)
