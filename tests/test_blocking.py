@@ -407,6 +407,31 @@ def test_default_rules_pair_a_changed_name_through_the_fathers_name() -> None:
     assert not any("nama_ayah" in r.name for r in without)
 
 
+def test_default_rules_pair_a_mistyped_date_and_name_through_both_parents() -> None:
+    """A name slip and a mistyped birth date at once: both parents' names and the first letter
+    still make the pair; a sibling with another initial is not paired, and without the
+    father's name the rule is not used."""
+    df = pd.DataFrame(
+        {
+            "nama": ["Sri Kurniasih", "Sri Kurniaih", "Budi Santoso"],
+            "tanggal_lahir": ["1973-05-22", "1970-05-22", "1975-01-02"],
+            "nama_ibu": ["Endang Susanti", "Endang Susanti", "Endang Susanti"],
+            "nama_ayah": ["Soedarsono", "Sudarsono", "Sudarsono"],
+        }
+    )
+    prepared = prepare(df)
+    parents = [
+        r
+        for r in default_blocking_rules(prepared)
+        if r.name == "nama_ibu_key & nama_ayah_key & initial"
+    ]
+    assert len(parents) == 1
+    left, right = block_pairs(parents, prepared.keys(), prepared.n)
+    assert set(zip(left.tolist(), right.tolist(), strict=True)) == {(0, 1)}
+    without = default_blocking_rules(prepare(df.drop(columns=["nama_ayah"])))
+    assert not any("nama_ayah" in r.name for r in without)
+
+
 def test_birth_date_and_kecamatan_only_without_a_mothers_name() -> None:
     from nikmatch.linker import default_blocking_rules
     from nikmatch.prepare import prepare

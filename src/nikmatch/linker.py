@@ -146,6 +146,11 @@ def default_blocking_rules(
         # (+0.1 point of recall, ~0.03 pairs a record; name key with the father's key found
         # twice as many but cost 1.3 pairs a record and some precision at a million records)
         rules.append(BlockOn("nama_ayah_key", "tanggal_lahir"))
+    if has("nama_ayah") and has("nama_ibu"):
+        # both parents and the name's first letter: a mistyped birth date and a name slip at
+        # once (recall +0.4 point at 100,000 records with the father's name; the blocks are
+        # the siblings who share an initial: 0.06 pairs a record at 100,000, 0.7 at a million)
+        rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "initial"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
     if has("alamat") and has("kelurahan"):
