@@ -261,6 +261,28 @@ def test_domicile_same_address_with_a_mistyped_kelurahan_or_kecamatan() -> None:
     assert comp.level_labels[DomicileComparison.SAME_KK] == "same KK"
 
 
+def test_domicile_same_address_with_a_second_line_or_a_building_name() -> None:
+    """One address written with more words than the other (a building, a second line) is the
+    same address when all the shorter one's words are in it and the house number agrees; an
+    address without a number, or with another one, is not."""
+    rows = [
+        ("Jl. Mawar No. 12", "Kedaton"),
+        ("Jl. Mawar No. 12 Komplek Griya Asri", "Kedaton"),  # a second line
+        ("Jl. Mawar No. 12 Komplek Griya Asri", "Sukarame"),  # and elsewhere
+        ("Jl. Mawar", "Kedaton"),  # no number: not the same address
+        ("Jl. Mawar No. 21 Komplek Griya Asri", "Kedaton"),  # another number
+    ]
+    df = pd.DataFrame(rows, columns=["alamat", "kelurahan"])
+    df["nama"], df["tanggal_lahir"], df["kecamatan"] = "Budi", "1990-01-01", "Kedaton"
+    comp = DomicileComparison()
+    assert levels(comp, df, [(0, 1), (0, 2), (3, 1), (0, 4)]) == [
+        DomicileComparison.SAME_ADDRESS,
+        DomicileComparison.ADDRESS_ELSEWHERE,
+        DomicileComparison.SAME_KELURAHAN,
+        DomicileComparison.SAME_KELURAHAN,
+    ]
+
+
 def test_wilayah_levels() -> None:
     comp = WilayahComparison()
     got = levels(comp, _domicile_frame(), [(0, 3), (0, 4), (0, 5), (0, 6), (0, 7)])

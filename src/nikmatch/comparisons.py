@@ -553,7 +553,8 @@ class DomicileComparison(Comparison):
     These fields move together (a household shares all of them), so scoring them as separate
     comparisons would count the same evidence three times and let the address alone outweigh a
     different name and birth date.  Levels, best first: same KK; same address (text similarity
-    >= 0.88) in the same kelurahan; same kelurahan, RT and RW; same kelurahan; the same address
+    >= 0.88, or every word of one among the other's with the same house number) in the same
+    kelurahan; same kelurahan, RT and RW; same kelurahan; the same address
     where the kelurahan or kecamatan differs (a slip in either, a kelurahan split or renamed:
     a level of its own, so EM learns what it is worth where street names repeat from one
     kelurahan to the next); same kecamatan; other kecamatan.
@@ -619,6 +620,20 @@ class DomicileComparison(Comparison):
             near = np.flatnonzero(both & (kel_ok | (digits[left] == digits[right])))
             if len(near):
                 addr = TextComparison("alamat").compute(prepared, left[near], right[near])
+                # one address written with a second line or a building name the other leaves
+                # out (``46 hodgson crescent`` / ``46 hodgson crescent karalta park``): every
+                # word of one among the other's (token-set ratio, a slip allowed) and the same
+                # house number, which an address without digits does not have
+                ln, rn = left[near], right[near]
+                loose = np.flatnonzero(
+                    (addr < 3) & _address_numbered(prepared)[ln] & (digits[ln] == digits[rn])
+                )
+                if len(loose):
+                    codes = prepared.codes["alamat"]
+                    contained = _pair_scores(
+                        prepared, "alamat", codes[ln[loose]], codes[rn[loose]], fuzz.token_set_ratio
+                    )
+                    addr[loose[contained >= 88.0]] = 3
                 same = near[addr >= 3]
                 out[same[kel_ok[same]]] = self.SAME_ADDRESS
                 far = same[~kel_ok[same]]
@@ -633,6 +648,27 @@ class DomicileComparison(Comparison):
 @functools.lru_cache(maxsize=200_000)
 def _word_key(word: str) -> tuple[str, ...]:
     return token_keys(word)
+
+
+def _address_numbered(prepared: Prepared) -> npt.NDArray[np.bool_]:
+    """Per record, whether its address carries digits (a house number, a block, an RT).
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["A", "B", "C"], "tanggal_lahir": ["1990-01-01"] * 3,
+    ...                           "alamat": ["Jl. Mawar No. 29", "Jl. Mawar", None]}))
+    >>> _address_numbered(p).tolist()
+    [True, False, False]
+    """
+    cached = prepared.cache.get("address_numbered")
+    if isinstance(cached, np.ndarray):
+        return cached
+    values = pd.Series(prepared.values["alamat"], dtype=object).astype(str)
+    numbered = values.str.contains(r"\d", regex=True).to_numpy(dtype=bool)
+    codes = prepared.codes["alamat"]
+    out = np.where(codes >= 0, numbered[np.maximum(codes, 0)], False)
+    prepared.cache["address_numbered"] = out
+    return out
 
 
 def _address_digits(prepared: Prepared) -> I64:
