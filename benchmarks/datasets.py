@@ -44,6 +44,7 @@ FEBRL_COLUMNS: dict[str, str | list[str]] = {
     "alamat": ["street_number", "address_1", "address_2"],
     "kelurahan": "suburb",
     "kecamatan": "state",
+    "kode_pos": "postcode",
     "no_identitas": "soc_sec_id",
 }
 

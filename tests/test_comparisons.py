@@ -283,6 +283,33 @@ def test_domicile_same_address_with_a_second_line_or_a_building_name() -> None:
     ]
 
 
+def test_domicile_same_postal_code_places_records_in_one_kelurahan() -> None:
+    """A postal code (``KODE_POS``, any spelling: its digits) shared by two records puts them in
+    one kelurahan where the kelurahan is missing or written differently, and lets their
+    addresses count as one; two codes, or one missing, change nothing."""
+    from nikmatch.schema import resolve_columns
+
+    rows = [
+        ("Jl. Mawar No. 12", "Kedaton", "35141"),
+        ("Jl. Mawar No. 12", None, "35.141"),  # no kelurahan, same code
+        ("Jl. Kenanga No. 3", "Sidodadi", "Kode pos 35141"),  # another name, same code
+        ("Jl. Kenanga No. 3", "Sidodadi", "35142"),  # another code
+        ("Jl. Kenanga No. 3", "Sidodadi", None),
+    ]
+    df = pd.DataFrame(rows, columns=["ALAMAT", "KEL", "KODE_POS"])
+    df["nama"], df["tanggal_lahir"], df["KEC"] = "Budi", "1990-01-01", "Kedaton"
+    assert resolve_columns(df)["kode_pos"] == "KODE_POS"
+    prepared = prepare(df)
+    assert prepared.values["kode_pos"].tolist() == ["35141", "35142"]
+    comp = DomicileComparison()
+    assert levels(comp, df, [(0, 1), (0, 2), (0, 3), (0, 4)]) == [
+        DomicileComparison.SAME_ADDRESS,
+        DomicileComparison.SAME_KELURAHAN,
+        DomicileComparison.SAME_KECAMATAN,
+        DomicileComparison.SAME_KECAMATAN,
+    ]
+
+
 def test_wilayah_levels() -> None:
     comp = WilayahComparison()
     got = levels(comp, _domicile_frame(), [(0, 3), (0, 4), (0, 5), (0, 6), (0, 7)])

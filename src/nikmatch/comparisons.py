@@ -557,7 +557,8 @@ class DomicileComparison(Comparison):
     kelurahan; same kelurahan, RT and RW; same kelurahan; the same address
     where the kelurahan or kecamatan differs (a slip in either, a kelurahan split or renamed:
     a level of its own, so EM learns what it is worth where street names repeat from one
-    kelurahan to the next); same kecamatan; other kecamatan.
+    kelurahan to the next); same kecamatan; other kecamatan.  A postal code (``kode_pos``)
+    shared by both records counts as the same kelurahan where the names do not say so.
 
     >>> DomicileComparison().level_labels[-1]
     'same KK'
@@ -591,7 +592,9 @@ class DomicileComparison(Comparison):
         return "domisili"
 
     def available(self, prepared: Prepared) -> bool:
-        return any(prepared.has(c) for c in ("no_kk", "alamat", "kelurahan", "kecamatan"))
+        return any(
+            prepared.has(c) for c in ("no_kk", "alamat", "kelurahan", "kecamatan", "kode_pos")
+        )
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         n = len(left)
@@ -608,6 +611,14 @@ class DomicileComparison(Comparison):
             both = (a >= 0) & (b >= 0)
             # the same kelurahan: one code, or a name one slip apart (the wilayah level)
             kel_ok = np.where(both, (a == b) | (out >= self.SAME_KELURAHAN), kel_ok)
+        if "kode_pos" in prepared.codes:
+            # one postal code places two records in one kelurahan where the kelurahan is
+            # missing, mistyped or renamed (a kelurahan has its own code in most of Indonesia);
+            # two codes say nothing more than the names do (a code is easily mistyped)
+            a, b = prepared.codes["kode_pos"][left], prepared.codes["kode_pos"][right]
+            same_code = (a >= 0) & (a == b)
+            out[same_code & (out < self.SAME_KELURAHAN)] = self.SAME_KELURAHAN
+            kel_ok = kel_ok | same_code
         if "alamat" in prepared.codes:
             a, b = prepared.codes["alamat"][left], prepared.codes["alamat"][right]
             both = (a >= 0) & (b >= 0)

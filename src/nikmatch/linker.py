@@ -104,7 +104,7 @@ def default_blocking_rules(
     are missing.
 
     Where the data is small, coarse rules follow (:func:`~nikmatch.blocking.affordable_rules`):
-    a birth date, a kelurahan, the last or the first word's key alone, each while the pairs
+    a birth date, a kelurahan, a postal code, the last or the first word's key alone, each while the pairs
     they add stay within :data:`FALLBACK_PAIRS_PER_RECORD` per record (per list record when
     linking) and :data:`FALLBACK_MAX_PAIRS` in all.  They find the duplicate whose name *and*
     other keys were all changed (FEBRL3 pairs completeness 0.991 -> 0.998) and never fire on a
@@ -180,6 +180,8 @@ def _fallback_rules(prepared: Prepared, keys: Mapping[str, I64]) -> list[Blockin
         candidates.append(BlockOn("tanggal_lahir"))
     if has("kelurahan"):
         candidates.append(BlockOn("kelurahan"))
+    if has("kode_pos"):
+        candidates.append(BlockOn("kode_pos"))
     if has("nama"):
         candidates += [BlockOn("last_key"), BlockOn("given_key")]
     per = prepared.n if prepared.source is None else int((prepared.source == 0).sum())

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,7 @@ KEY_FIELDS: tuple[str, ...] = (
     "rw",
     "kelurahan",
     "kecamatan",
+    "kode_pos",
     "jenis_kelamin",
     "tempat_lahir",
     "no_identitas",
@@ -102,6 +104,7 @@ _TEXT_COLUMNS = (
     "agama",
     "pekerjaan",
     "no_identitas",
+    "kode_pos",
 )
 
 
@@ -585,6 +588,10 @@ def _prepare_canonical(
             if col in ("rt", "rw"):  # "003" and "3" are one RT: strip per distinct value
                 stripped = np.array([s.lstrip("0") or "0" for s in v.tolist()], dtype=object)
                 c2, v = factorize_folded(stripped)
+                c = np.where(c >= 0, _take(c2, c), -1).astype(np.int32)
+            elif col == "kode_pos":  # "35141", "35.141", "kode pos 35141": its digits
+                digits = np.array([re.sub(r"\D", "", s) for s in v.tolist()], dtype=object)
+                c2, v = factorize_folded(digits)
                 c = np.where(c >= 0, _take(c2, c), -1).astype(np.int32)
             codes[col] = c
             values[col] = v

@@ -47,7 +47,10 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 #: Optional extra columns that are recognised (used by reports, not by the default model).
 #: ``no_identitas`` is any other identifier the office holds for a person (a BPJS, passport or
 #: social-security number): compared as an identifier, and a blocking key.
-OPTIONAL_COLUMNS: tuple[str, ...] = ("agama", "pekerjaan", "nama_ayah", "no_identitas")
+#: ``kode_pos`` is the postal code of the address (a kelurahan has its own in most of
+#: Indonesia): where the kelurahan is missing or written differently, the same postal code still
+#: places two records in one neighbourhood.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("agama", "pekerjaan", "nama_ayah", "no_identitas", "kode_pos")
 
 #: Known header spellings (folded: lower case, non-alphanumerics as ``_``) per canonical column.
 HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
@@ -67,6 +70,7 @@ HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
     "pekerjaan": ("pekerjaan", "jenis_pkrjn", "jenis_pekerjaan"),
     "nama_ayah": ("nama_ayah", "nama_lgkp_ayah", "nama_lengkap_ayah"),
     "no_identitas": ("no_identitas", "nomor_identitas", "no_bpjs", "no_paspor"),
+    "kode_pos": ("kode_pos", "kodepos", "kd_pos", "kode_pos_alamat", "postcode"),
 }
 
 #: A user mapping: canonical name -> source column, or a list of columns joined with a space.
