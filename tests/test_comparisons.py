@@ -651,3 +651,23 @@ def test_split_joined_keeps_every_letter_in_order(words: list[str], other: list[
     split = _split_joined(words, other)
     assert "".join(split) == "".join(words)
     assert len(split) >= len(words)
+
+
+@given(
+    st.lists(st.text(alphabet="0123456789 .-abcKODEPOS", max_size=12), min_size=1, max_size=8),
+    st.sampled_from(["{}", " {} ", "kode pos {}", "{}."]),
+)
+def test_kode_pos_is_its_digits_whatever_the_writing(codes: list[str], writing: str) -> None:
+    """A postal code is kept as its digits (a value without digits is missing), so one code
+    written two ways is one value."""
+    df = pd.DataFrame({"nama": ["Budi"] * len(codes), "tanggal_lahir": ["1990-01-01"] * len(codes)})
+    df["kode_pos"] = codes
+    plain = prepare(df)
+    df["kode_pos"] = [writing.format(c) for c in codes]
+    written = prepare(df)
+    assert all(v.isdigit() for v in plain.values["kode_pos"].tolist())
+    for i, code in enumerate(codes):
+        digits = "".join(ch for ch in code if ch.isdigit())
+        for frame in (plain, written):
+            c = int(frame.codes["kode_pos"][i])
+            assert (c < 0) if not digits else frame.values["kode_pos"][c] == digits

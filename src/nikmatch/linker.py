@@ -104,11 +104,11 @@ def default_blocking_rules(
     are missing.
 
     Where the data is small, coarse rules follow (:func:`~nikmatch.blocking.affordable_rules`):
-    a birth date, a kelurahan, a postal code, the last or the first word's key alone, each while the pairs
-    they add stay within :data:`FALLBACK_PAIRS_PER_RECORD` per record (per list record when
-    linking) and :data:`FALLBACK_MAX_PAIRS` in all.  They find the duplicate whose name *and*
-    other keys were all changed (FEBRL3 pairs completeness 0.991 -> 0.998) and never fire on a
-    city register, where a birth date alone makes tens of millions of pairs.
+    a birth date, a kelurahan, a postal code, the last or the first word's key alone, each
+    while the pairs they add stay within :data:`FALLBACK_PAIRS_PER_RECORD` per record (per list
+    record when linking) and :data:`FALLBACK_MAX_PAIRS` in all.  They find the duplicate
+    whose name *and* other keys were all changed (FEBRL3 pairs completeness 0.991 -> 0.998) and
+    never fire on a city register, where a birth date alone makes tens of millions of pairs.
 
     >>> small = prepare(pd.DataFrame({"nama": ["Budi Santoso", "Budi Hartono", "Ani Santoso"],
     ...                               "tanggal_lahir": ["1990-01-01", "1991-02-03", "1992-03-04"]}))
