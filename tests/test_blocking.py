@@ -499,3 +499,39 @@ def test_coarse_rules_join_on_small_data_and_not_on_a_city_register() -> None:
     fallback = [r for r in default_blocking_rules(prepared) if r.name in coarse]
     added = sum(rule_pair_count(r.fields, prepared.keys())[0] for r in fallback)
     assert added <= 20 * prepared.n
+
+
+@given(
+    st.integers(1, 30).flatmap(
+        lambda n: st.lists(
+            st.lists(
+                st.one_of(
+                    st.just(-1),
+                    st.integers(0, 3),
+                    st.integers(2**31, 2**31 + 3),
+                    st.integers(2**61, 2**61 + 3),
+                ),
+                min_size=n,
+                max_size=n,
+            ),
+            min_size=2,
+            max_size=5,
+        )
+    )
+)
+def test_combined_key_codes_combinations_in_order_of_first_appearance(
+    columns: list[list[int]],
+) -> None:
+    """One code per combination of the fields' values (-1 where any is missing), numbered in
+    the order each combination first appears, however large the field values are."""
+    keys = {f"f{i}": np.array(col, dtype=np.int64) for i, col in enumerate(columns)}
+    got = combined_key(keys, sorted(keys))
+    combos = list(zip(*columns, strict=True))
+    seen: dict[tuple[int, ...], int] = {}
+    expected = []
+    for combo in combos:
+        if min(combo) < 0:
+            expected.append(-1)
+        else:
+            expected.append(seen.setdefault(combo, len(seen)))
+    assert got.tolist() == expected

@@ -177,18 +177,27 @@ def combined_key(keys: KeyTable, fields: Sequence[str]) -> IntArray:
     cached = keys.get(memo) if isinstance(keys, dict) else None
     if cached is not None:
         return np.asarray(cached, dtype=np.int64)
-    # combine two fields at a time and re-densify with a hash factorisation: O(n), no sort
+    # mixed-radix codes of the fields, re-densified with a hash factorisation (O(n), no sort)
+    # only when the next product would pass 2**62, and once at the end: the codes are those
+    # of the first appearance of each combination either way
+    def dense(values: IntArray) -> IntArray:
+        valid = values >= 0
+        codes, _ = pd.factorize(values[valid])
+        out = np.full(len(values), -1, dtype=np.int64)
+        out[valid] = codes
+        return out
+
     out = first
     for f in fields[1:]:
         nxt = np.asarray(keys[f], dtype=np.int64)
-        if int(nxt.max(initial=0)) >= 2**31:  # keep the product below 2**63
-            dense, _ = pd.factorize(nxt)
-            nxt = np.where(nxt >= 0, dense, -1).astype(np.int64)
-        valid = (out >= 0) & (nxt >= 0)
-        joint = np.where(valid, out * (int(nxt.max(initial=0)) + 1) + nxt, -1)
-        codes, _ = pd.factorize(joint[valid])
-        out = np.full(len(first), -1, dtype=np.int64)
-        out[valid] = codes
+        radix = int(nxt.max(initial=0)) + 1
+        if radix > 2**31:
+            nxt = dense(nxt)
+            radix = int(nxt.max(initial=0)) + 1
+        if (int(out.max(initial=0)) + 1) * radix > 2**62:
+            out = dense(out)
+        out = np.where((out >= 0) & (nxt >= 0), out * radix + nxt, -1)
+    out = dense(out)
     if isinstance(keys, dict):
         keys[memo] = out
     return out
