@@ -24,3 +24,18 @@ def test_mask_nik_keeps_region_and_tail(nik: str) -> None:
     assert masked[-2:] == nik[-2:]
     assert masked[6:14] == "*" * 8
     assert not SIXTEEN.search(masked)
+
+
+def test_schema_errors_never_show_a_whole_nik_from_the_columns() -> None:
+    """A file of NIKs read with its first NIK as the header: the schema error lists the
+    columns, masked."""
+    import pandas as pd
+    import pytest
+
+    import nikmatch as nm
+
+    frame = pd.DataFrame({"1871015708450001": ["1871015708450002"]})
+    with pytest.raises(nm.SchemaError) as caught:
+        nm.check_niks(frame)
+    assert "1871015708450001" not in str(caught.value)
+    assert "187101********01" in str(caught.value)

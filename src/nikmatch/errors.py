@@ -22,13 +22,24 @@ __all__ = [
 class NikmatchError(Exception):
     """Base class of every error nikmatch raises on purpose.
 
+    The message is masked here, once for every subclass (:func:`nikmatch.privacy.mask_text`):
+    a column list of a file whose first row of NIKs was read as its header, a value quoted in
+    a schema error, never shows a whole NIK.
+
     >>> import nikmatch as nm
     >>> try:
     ...     nm.parse_nik("12")
     ... except nm.NikmatchError as exc:
     ...     type(exc).__name__
     'InvalidNIKError'
+    >>> str(SchemaError("columns are: 1871015708450001, nama"))
+    'columns are: 187101********01, nama'
     """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        from nikmatch.privacy import mask_text  # privacy imports this module
+
+        super().__init__(mask_text(str(message)), *args)
 
 
 class InvalidNIKError(NikmatchError, ValueError):
