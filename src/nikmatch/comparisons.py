@@ -671,15 +671,9 @@ def _address_numbered(prepared: Prepared) -> npt.NDArray[np.bool_]:
     >>> _address_numbered(p).tolist()
     [True, False, False]
     """
-    cached = prepared.cache.get("address_numbered")
-    if isinstance(cached, np.ndarray):
-        return cached
-    values = pd.Series(prepared.values["alamat"], dtype=object).astype(str)
-    numbered = values.str.contains(r"\d", regex=True).to_numpy(dtype=bool)
-    codes = prepared.codes["alamat"]
-    out = np.where(codes >= 0, numbered[np.maximum(codes, 0)], False)
-    prepared.cache["address_numbered"] = out
-    return out
+    _address_digits(prepared)
+    numbered: npt.NDArray[np.bool_] = np.asarray(prepared.cache["address_numbered"], dtype=bool)
+    return numbered
 
 
 def _address_digits(prepared: Prepared) -> I64:
@@ -697,9 +691,15 @@ def _address_digits(prepared: Prepared) -> I64:
     if isinstance(cached, np.ndarray):
         return cached
     values = pd.Series(prepared.values["alamat"], dtype=object).astype(str)
-    value_digits, _ = pd.factorize(values.str.replace(r"\D+", "", regex=True).to_numpy())
+    value_digits, digit_strings = pd.factorize(
+        values.str.replace(r"\D+", "", regex=True).to_numpy()
+    )
     codes = prepared.codes["alamat"]
-    out = np.where(codes >= 0, value_digits.astype(np.int64)[np.maximum(codes, 0)], -1)
+    per_record = value_digits.astype(np.int64)[np.maximum(codes, 0)]
+    out = np.where(codes >= 0, per_record, -1)
+    # the same pass says which addresses have digits at all (see _address_numbered)
+    has_digits = np.asarray([bool(d) for d in np.asarray(digit_strings).tolist()], dtype=bool)
+    prepared.cache["address_numbered"] = (codes >= 0) & has_digits[per_record]
     prepared.cache["address_digits"] = out
     return out
 

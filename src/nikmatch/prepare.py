@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,16 @@ _TEXT_COLUMNS = (
     "no_identitas",
     "kode_pos",
 )
+
+
+#: Per-column normalisation of a folded value, applied once per distinct value: RT/RW without
+#: leading zeros ("003" and "3" are one RT), a postal code as its digits ("35.141",
+#: "kode pos 35141"); a value left empty is missing.
+_VALUE_NORMALISERS: dict[str, Callable[[str], str]] = {
+    "rt": lambda s: s.lstrip("0") or "0",
+    "rw": lambda s: s.lstrip("0") or "0",
+    "kode_pos": lambda s: re.sub(r"\D", "", s),
+}
 
 
 def _all_str(values: npt.NDArray[np.object_]) -> bool:
@@ -585,13 +596,9 @@ def _prepare_canonical(
             )
             cu, v = factorize_folded(folded_u)
             c = np.where(raw_codes >= 0, _take(cu, raw_codes), -1).astype(np.int32)
-            if col in ("rt", "rw"):  # "003" and "3" are one RT: strip per distinct value
-                stripped = np.array([s.lstrip("0") or "0" for s in v.tolist()], dtype=object)
-                c2, v = factorize_folded(stripped)
-                c = np.where(c >= 0, _take(c2, c), -1).astype(np.int32)
-            elif col == "kode_pos":  # "35141", "35.141", "kode pos 35141": its digits
-                digits = np.array([re.sub(r"\D", "", s) for s in v.tolist()], dtype=object)
-                c2, v = factorize_folded(digits)
+            normalise = _VALUE_NORMALISERS.get(col)
+            if normalise is not None:  # once per distinct folded value, then re-coded
+                c2, v = factorize_folded(np.array([normalise(x) for x in v.tolist()], object))
                 c = np.where(c >= 0, _take(c2, c), -1).astype(np.int32)
             codes[col] = c
             values[col] = v
