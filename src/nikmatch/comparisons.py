@@ -704,20 +704,57 @@ def _address_digits(prepared: Prepared) -> I64:
     return out
 
 
-def _split_joined(words: list[str], other: list[str]) -> list[str]:
+def _two_names(part: str, word: str, common: frozenset[str]) -> bool:
+    """Whether ``part``, found at the start or end of ``word``, is another name rather than
+    ``word`` written joined with another word: both are names in ``common`` use and what is
+    left is 3+ letters that are not a name in common use themselves (``rahma`` in
+    ``rahmawati``, ``darma`` in ``darmawan``; but ``sari`` in ``permatasari`` may be ``permata
+    sari`` written as one word, and ``nurul`` is ``nur`` spelt another way).
+
+    >>> common = frozenset({"rahma", "rahmawati", "sari", "permata", "permatasari", "nur"})
+    >>> _two_names("rahma", "rahmawati", common), _two_names("sari", "permatasari", common)
+    (True, False)
+    >>> _two_names("nur", "nurul", common | {"nurul"})
+    False
+    """
+    if part not in common or word not in common:
+        return False
+    if word.startswith(part):
+        rest = word[len(part) :]
+    elif word.endswith(part):
+        rest = word[: -len(part)]
+    else:
+        return False
+    return len(rest) >= 3 and rest not in common
+
+
+def _split_joined(
+    words: list[str], other: list[str], common: frozenset[str] = frozenset()
+) -> list[str]:
     """``words`` with a word that begins or ends with a word of ``other`` (3+ letters, and
     3+ letters left) split there: ``wulansuparmi`` against ``wulan susanti`` is ``wulan``
     ``suparmi``, so the given names are compared word with word.
+
+    A word in ``common`` use is not split at another common word unless what is left is a
+    word of ``other`` too: ``rahmawati`` and ``rahma`` are two names, not one name written
+    with another word joined to it.
 
     >>> _split_joined(["wulansuparmi"], ["wulan", "susanti"])
     ['wulan', 'suparmi']
     >>> _split_joined(["dewisartika"], ["sartika"]), _split_joined(["wulan"], ["wulan"])
     (['dewi', 'sartika'], ['wulan'])
+    >>> common = frozenset({"rahma", "rahmawati", "nur", "hayati", "nurhayati"})
+    >>> _split_joined(["rahmawati"], ["rahma"], common)
+    ['rahmawati']
+    >>> _split_joined(["nurhayati"], ["nur", "hayati"], common)
+    ['nur', 'hayati']
     """
     out: list[str] = []
     for word in words:
         for part in other:
             if len(part) >= 3 and len(word) - len(part) >= 3 and part not in words:
+                if _two_names(part, word, common) and word.replace(part, "", 1) not in other:
+                    continue
                 if word.startswith(part):
                     out += [part, word[len(part) :]]
                     break
@@ -768,6 +805,16 @@ def _has_distinct_word(
     >>> _has_distinct_word("endangkurniasih", "endang kurniasih wahyuni")
     False
 
+    A word inside a word of the other name is that word written joined to another
+    (``dewisartika`` / ``dewi sartika``), unless both are names in common use: then they are
+    two names, as twins are often given:
+
+    >>> common = frozenset({"aisyah", "rahma", "rahmawati"})
+    >>> _has_distinct_word("aisyah rahma", "aisyah rahmawati", strict=True, common=common)
+    True
+    >>> _has_distinct_word("aisyah rahma", "aisyah rahmawati", strict=True)
+    False
+
     Words split or joined differently and one typing slip apart as a whole are one name:
 
     >>> _has_distinct_word("meilanigunwan", "meilani gunawan")
@@ -780,7 +827,8 @@ def _has_distinct_word(
         and distance.OSA.distance(compact_a, compact_b) <= 1
     ):
         return False
-    words_a, words_b = _split_joined(a.split(), b.split()), _split_joined(b.split(), a.split())
+    words_a = _split_joined(a.split(), b.split(), common)
+    words_b = _split_joined(b.split(), a.split(), common)
     la = [w for w in words_a if len(w) >= 3]
     lb = [w for w in words_b if len(w) >= 3]
     sa, sb = set(la), set(lb)
@@ -811,9 +859,22 @@ def _has_distinct_word(
             and distance.JaroWinkler.normalized_similarity(x, y) >= 0.9
         )
 
-    # a word that is part of the other name written as one word (joined / split) is no sign
-    lonely_a = any(x not in joined_b and not any(same_name(x, y) for y in only_b) for x in only_a)
-    lonely_b = any(y not in joined_a and not any(same_name(y, x) for x in only_a) for y in only_b)
+    def inside(x: str, joined: str, words: list[str]) -> bool:
+        # part of the other name written as one word (joined / split): no sign, unless both
+        # are names in common use (``rahma`` in ``rahmawati``: two names)
+        if x not in joined:
+            return False
+        hosts = [w for w in words if x in w]
+        return not (hosts and all(_two_names(x, w, common) for w in hosts))
+
+    lonely_a = any(
+        not inside(x, joined_b, only_b) and not any(same_name(x, y) for y in only_b)
+        for x in only_a
+    )
+    lonely_b = any(
+        not inside(y, joined_a, only_a) and not any(same_name(y, x) for x in only_a)
+        for y in only_b
+    )
     return lonely_a and lonely_b
 
 
@@ -959,7 +1020,7 @@ class HouseholdComparison(Comparison):
             codes = prepared.codes["nama"]
             ul, ur, inv = _distinct_pairs(codes[hl[ci]], codes[hr[ci]])
             vals = prepared.values["nama"]
-            common = frozenset() if together else common_name_words(prepared)
+            common = common_name_words(prepared)
             distinct = np.array(
                 [
                     _has_distinct_word(str(a), str(b), strict=not together, common=common)
