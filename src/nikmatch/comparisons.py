@@ -776,7 +776,8 @@ def _has_distinct_word(
     Two words are the same name when their phonetic keys agree (``fitriani``/``pitriani``) or,
     for words of six letters or more, they are one typing slip apart and alike (Jaro-Winkler
     >= 0.9: ``nurjanah``/``nurjanh``).  Short words one letter apart are often two real names
-    (``maria``/``marta``, ``rudi``/``rini``), so there only the phonetic key counts.  With
+    (``maria``/``marta``, ``rudi``/``rini``), so there only the phonetic key counts, unless
+    one of them is no name in ``common`` use (``neok``/``enok``: a slip makes a rare word).  With
     ``strict`` (used across households, where typing slips are the likelier story) words at
     most two edits apart or with Jaro-Winkler >= 0.85 count as the same name (``nuraeni`` /
     ``nurhayati``, 0.83, do not: two names), unless both words are names in ``common`` use and
@@ -797,6 +798,10 @@ def _has_distinct_word(
     >>> _has_distinct_word("lilis setiawati sumiati", "lilis setiawati setiawati")
     True
     >>> _has_distinct_word("maria br situmorang", "marta br situmorang")
+    True
+    >>> _has_distinct_word("enok sari", "neok sari", common=frozenset({"enok", "sari"}))
+    False
+    >>> _has_distinct_word("rina sari", "rini sari", common=frozenset({"rina", "rini", "sari"}))
     True
     >>> _has_distinct_word("budi ramadhan", "budi ramadahn"), _has_distinct_word("ani", "ani s")
     (False, False)
@@ -853,9 +858,12 @@ def _has_distinct_word(
                 distance.OSA.distance(x, y) <= 2
                 or distance.JaroWinkler.normalized_similarity(x, y) >= 0.85
             )
+        slip = distance.OSA.distance(x, y) <= 1
+        if slip and common and (x not in common or y not in common):
+            return True  # a slip makes a rare word (neok / enok), not another name in use
         return bool(
-            min(len(x), len(y)) >= 6
-            and distance.OSA.distance(x, y) <= 1
+            slip
+            and min(len(x), len(y)) >= 6
             and distance.JaroWinkler.normalized_similarity(x, y) >= 0.9
         )
 
@@ -901,7 +909,9 @@ class HouseholdComparison(Comparison):
       that are not one typing slip apart;
     - **another family member** (``-40``): same household, or the same parent's name anywhere
       (grown siblings live apart), and birth dates neither equal nor one slip apart ("within a
-      year" counts as unrelated here: siblings are born 10 months apart); off one household a
+      year" counts as unrelated here: siblings are born 10 months apart), except the same
+      name (or phonetic key) within a year in one household: parents do not give two living
+      children one name, so that is one person with a mistyped date; off one household a
       default date (1 Jan, 1 Jul, 31 Dec) on either side is no sign, as it may stand for an
       unknown one;
     - same household, consistent / not the same household (``0``).
@@ -1043,10 +1053,12 @@ class HouseholdComparison(Comparison):
             _, mm, day = day_parts(dd)
             for m_, d_ in DEFAULT_DATES:
                 on_default |= (mm == m_) & (day == d_)
-        # in one household the same name (or key) within a year, one date a default one, is
-        # one person entered twice (parents do not give two living children one name)
-        placeholder = on_default & (date_lv == Date.WITHIN_YEAR) & (name_lv >= Name.KEY)
-        family = dates_ok & unrelated_dates & ((house & ~placeholder) | (mo & ~on_default))
+        # in one household the same name (or key) within a year is one person entered twice
+        # with a mistyped date, not a brother or sister: parents do not give two living
+        # children one name.  Apart, the same name and parent's name on dates a year apart
+        # are still two people (a parent's name is shared by many; so are common names).
+        one_name = (date_lv == Date.WITHIN_YEAR) & (name_lv >= Name.KEY)
+        family = dates_ok & unrelated_dates & ~(house & one_name) & (house | (mo & ~on_default))
         lv = np.zeros(len(idx), dtype=np.int8)
         lv[house] = 1
         lv[family] = 4
