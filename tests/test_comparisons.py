@@ -682,6 +682,24 @@ def test_household_a_slip_to_a_rare_word_is_not_another_name() -> None:
     assert got[2] == twins
 
 
+
+def test_household_a_lone_m_may_be_any_name_with_m() -> None:
+    """``M. Salmah`` is normalised as ``muhammad salmah``, but a lone M. is as often the
+    initial of another name (Minan, Maruli): no twins veto against a name with that initial;
+    a name with another initial is still another name."""
+    rows = [
+        ("Minan Salmah", "1990-10-12", KK_A, "Masitoh"),
+        ("M. Salmah", "1990-10-12", KK_B, "Masitoh"),
+        ("Rosita Salmah", "1990-10-12", KK_B, "Masitoh"),
+    ]
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu"])
+    comp = HouseholdComparison()
+    twins = level_of(comp, "same household, same birth date")
+    got = levels(comp, df, [(0, 1), (1, 2)])
+    assert got[0] != twins
+    assert got[1] == twins
+
+
 _WORDS = st.sampled_from(
     ["siti", "aminah", "afifah", "nur", "hayati", "wulan", "susanti", "suparmi", "dewi",
      "sartika", "muhammad", "rizki", "rizky", "ahmad", "fauzi", "fauzan", "i", "putu", "ni",

@@ -799,6 +799,10 @@ def _has_distinct_word(
     True
     >>> _has_distinct_word("maria br situmorang", "marta br situmorang")
     True
+    A lone ``M.`` is normalised as ``muhammad`` but is as often another name's initial:
+
+    >>> _has_distinct_word("muhammad salmah", "minan salmah", strict=True)
+    False
     >>> _has_distinct_word("enok sari", "neok sari", common=frozenset({"enok", "sari"}))
     False
     >>> _has_distinct_word("rina sari", "rini sari", common=frozenset({"rina", "rini", "sari"}))
@@ -850,6 +854,8 @@ def _has_distinct_word(
 
     def same_name(x: str, y: str) -> bool:
         if _word_key(x) == _word_key(y):
+            return True
+        if "muhammad" in (x, y) and x[0] == y[0]:  # a lone ``M.`` is read as ``muhammad``
             return True
         if strict:  # two slips, or alike (nuraeni / nurhayati, JW 0.83, are two names)
             if x in common and y in common and distance.OSA.distance(x, y) > 1:
