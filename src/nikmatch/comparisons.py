@@ -799,6 +799,7 @@ def _has_distinct_word(
     True
     >>> _has_distinct_word("maria br situmorang", "marta br situmorang")
     True
+
     A lone ``M.`` is normalised as ``muhammad`` but is as often another name's initial:
 
     >>> _has_distinct_word("muhammad salmah", "minan salmah", strict=True)
