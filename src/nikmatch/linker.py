@@ -156,6 +156,7 @@ def default_blocking_rules(
             # swapped or whose words were reordered (Icndy / Cindy, Novi Susanti / Susanti
             # Novi) with a mistyped date (0.08 new pairs a record at a million)
             rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "birth_year"))
+            rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "birth_day"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
     if has("alamat") and has("kelurahan"):
@@ -166,6 +167,7 @@ def default_blocking_rules(
         rules.append(BlockOn(*at_home, "initial"))
         if has("tanggal_lahir"):  # the same story at home (0.01 new pairs a record at 1M)
             rules.append(BlockOn(*at_home, "birth_year"))
+            rules.append(BlockOn(*at_home, "birth_day"))
     if has("no_identitas"):
         # a typing slip in the other identifier (two sorted orders, each ~2 pairs a record)
         rules.append(SortedNeighbourhood("no_identitas_sorted", window=2))

@@ -75,6 +75,7 @@ KEY_FIELDS: tuple[str, ...] = (
     "last_key",
     "tanggal_lahir",
     "birth_year",
+    "birth_day",
     "initial",
     "nama_ibu",
     "nama_ibu_key",
@@ -222,13 +223,19 @@ class Prepared:
         >>> same = lambda f: bool(k[f][0] == k[f][1])
         >>> same("nama_key"), same("tanggal_lahir")
         (True, True)
+        >>> int(k["birth_year"][0]), int(k["birth_day"][0])  # the year; month * 100 + day
+        (1980, 102)
         """
         out: dict[str, I64] = {}
         for name, codes in self.codes.items():
             out[name] = codes.astype(np.int64)
         missing = self.dob == MISSING_DAY
-        years, _, _ = day_parts(self.dob)
+        years, months, days = day_parts(self.dob)
         out["birth_year"] = np.where(missing, -1, years.astype(np.int64))
+        # the birthday without its year (month * 100 + day): survives a slip in the year
+        out["birth_day"] = np.where(
+            missing, -1, months.astype(np.int64) * 100 + days.astype(np.int64)
+        )
         out["jenis_kelamin"] = np.where(self.sex > 0, self.sex.astype(np.int64), -1)
         if "nama_key" in self.codes:
             # first letter of the phonetic key: with the birth date, a block that survives any
