@@ -480,27 +480,36 @@ def test_fathers_name_is_compared_when_present() -> None:
     assert "nama_ayah" not in [c.name for c in default_comparisons(without)]
 
 
+def _in_common_use(lasts: tuple[str, ...], givens: tuple[str, ...] = (
+    "Siti", "Nur", "Dewi", "Rina", "Sri")) -> list[tuple[str, str, str]]:
+    """Filler records that make every word of ``lasts`` and ``givens`` a name in common use
+    (each written in five names at least), unrelated to the records under test."""
+    return [(f"{given} {last}", f"19{70 + i % 20}-0{1 + i % 9}-1{i % 9}", f"Ibu {i}{last}")
+            for i, given in enumerate(givens) for last in lasts]
+
+
+def _twins(rows: list[tuple[str, str, str]], kks: list[str],
+           pairs: list[tuple[int, int]]) -> list[bool]:
+    """Whether each pair of ``rows`` (name, date, mother; then filler) gets the twins level."""
+    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "nama_ibu"])
+    df["no_kk"] = kks + [None] * (len(rows) - len(kks))
+    comp = HouseholdComparison()
+    twins = level_of(comp, "same household, same birth date")
+    return [level == twins for level in levels(comp, df, pairs)]
+
+
 def test_two_common_names_off_one_kk_are_two_people() -> None:
     """Across households a two-slip difference is usually a typing slip (Endang Lurwanty /
     Endang Purwanti) but not when both words are names in common use in the register
     (Aminah / Afifah): then same mother, same date and those names are twins."""
-    filler = [(f"{given} Aminah", f"19{70 + i % 20}-0{1 + i % 9}-1{i % 9}", f"Ibu {i}")
-              for i, given in enumerate(["Siti", "Nur", "Dewi", "Rina", "Sri"] * 2)]
-    filler += [(f"{given} Afifah", f"19{70 + i % 20}-0{1 + i % 9}-2{i % 9}", f"Ibu X{i}")
-               for i, given in enumerate(["Siti", "Nur", "Dewi", "Rina", "Sri"] * 2)]
     rows = [
         ("Khoirunnisa Aminah", "2003-11-05", "Aulia Aminah"),
         ("Khoirunnisa Afifah", "2003-11-05", "Aulia Aminah"),
         ("Endang Purwanti", "1963-12-14", "Sumiati"),
         ("Endang Lurwanty", "1963-12-14", "Sumiati"),
-        *filler,
+        *_in_common_use(("Aminah", "Afifah"), ("Siti", "Nur", "Dewi", "Rina", "Sri") * 2),
     ]
-    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "nama_ibu"])
-    df["no_kk"] = [KK_A, KK_B, KK_A, KK_B] + [None] * len(filler)
-    comp = HouseholdComparison()
-    got = levels(comp, df, [(0, 1), (2, 3)])
-    assert got[0] == level_of(comp, "same household, same birth date")
-    assert got[1] != level_of(comp, "same household, same birth date")
+    assert _twins(rows, [KK_A, KK_B, KK_A, KK_B], [(0, 1), (2, 3)]) == [True, False]
 
 
 def test_household_never_applies_to_one_nik() -> None:
@@ -633,25 +642,17 @@ def test_a_common_name_inside_another_is_another_name() -> None:
     """Twins apart named Aisyah Rahma / Aisyah Rahmawati: both names in common use, so
     ``rahma`` inside ``rahmawati`` is another name, not a word written joined; Permatasari /
     Sari stays one name possibly written in two words (``permata`` is a name too)."""
-    filler = [(f"{given} {last}", f"19{70 + i % 20}-0{1 + i % 9}-1{i % 9}", f"Ibu {i}{last}")
-              for i, given in enumerate(["Siti", "Nur", "Dewi", "Rina", "Sri"])
-              for last in ("Rahma", "Rahmawati", "Sari", "Permatasari", "Permata")]
     rows = [
         ("Aisyah Rahma", "2007-02-27", "Alya Halimah"),
         ("Aisyah Rahmawati", "2007-02-27", "Alya Halymah"),
         ("Erni Permatasari", "1989-10-25", "Lasmi"),
         ("Erni Sari", "1989-10-25", "Lasmi"),
-        *filler,
     ]
-    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "nama_ibu"])
-    df["no_kk"] = [KK_A, KK_B, KK_A, KK_B] + [None] * len(filler)
-    comp = HouseholdComparison()
-    got = levels(comp, df, [(0, 1), (2, 3)])
-    assert got[0] == level_of(comp, "same household, same birth date")
-    assert got[1] != level_of(comp, "same household, same birth date")
+    filler = _in_common_use(("Rahma", "Rahmawati", "Sari", "Permatasari", "Permata"))
+    kks = [KK_A, KK_B, KK_A, KK_B]
+    assert _twins(rows + filler, kks, [(0, 1), (2, 3)]) == [True, False]
     # without the register to say the names are in common use, no veto: a slip is likelier
-    alone = levels(comp, df.iloc[:4], [(0, 1)])
-    assert alone[0] != level_of(comp, "same household, same birth date")
+    assert _twins(rows, kks, [(0, 1)]) == [False]
 
 
 
@@ -660,9 +661,6 @@ def test_household_a_slip_to_a_rare_word_is_not_another_name() -> None:
     in the register) are slips, not twins, when the dates differ by a slip too (on the very
     same date one KK's names short of one key are twins); Rina / Rini (both names in use)
     stay twins."""
-    filler = [(f"{given} {last}", f"19{70 + i % 20}-0{1 + i % 9}-1{i % 9}", f"Ibu {i}{last}")
-              for i, given in enumerate(["Siti", "Dewi", "Sri", "Putri", "Ayu"])
-              for last in ("Rina", "Rini", "Maruli", "Nova", "Sari", "Lubis")]
     rows = [
         ("Maruli Lubis", "2002-09-07", "Dameria Ruth"),
         ("Mauli Lubis", "2002-09-06", "Dameria Ruth"),
@@ -670,16 +668,11 @@ def test_household_a_slip_to_a_rare_word_is_not_another_name() -> None:
         ("Nova Sari", "1994-08-02", "Lamria Siagian"),  # and day and month swapped
         ("Rina Sari", "1999-03-01", "Lilis"),
         ("Rini Sari", "1999-03-01", "Lilis"),
-        *filler,
+        *_in_common_use(("Rina", "Rini", "Maruli", "Nova", "Sari", "Lubis"),
+                        ("Siti", "Dewi", "Sri", "Putri", "Ayu")),
     ]
-    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "nama_ibu"])
-    df["no_kk"] = [KK_A, KK_A, KK_B, KK_B, KK_A, KK_A] + [None] * len(filler)
-    comp = HouseholdComparison()
-    twins = level_of(comp, "same household, same birth date")
-    got = levels(comp, df, [(0, 1), (2, 3), (4, 5)])
-    assert got[0] != twins
-    assert got[1] != twins
-    assert got[2] == twins
+    kks = [KK_A, KK_A, KK_B, KK_B, KK_A, KK_A]
+    assert _twins(rows, kks, [(0, 1), (2, 3), (4, 5)]) == [False, False, True]
 
 
 
@@ -688,16 +681,11 @@ def test_household_a_lone_m_may_be_any_name_with_m() -> None:
     initial of another name (Minan, Maruli): no twins veto against a name with that initial;
     a name with another initial is still another name."""
     rows = [
-        ("Minan Salmah", "1990-10-12", KK_A, "Masitoh"),
-        ("M. Salmah", "1990-10-12", KK_B, "Masitoh"),
-        ("Rosita Salmah", "1990-10-12", KK_B, "Masitoh"),
+        ("Minan Salmah", "1990-10-12", "Masitoh"),
+        ("M. Salmah", "1990-10-12", "Masitoh"),
+        ("Rosita Salmah", "1990-10-12", "Masitoh"),
     ]
-    df = pd.DataFrame(rows, columns=["nama", "tanggal_lahir", "no_kk", "nama_ibu"])
-    comp = HouseholdComparison()
-    twins = level_of(comp, "same household, same birth date")
-    got = levels(comp, df, [(0, 1), (1, 2)])
-    assert got[0] != twins
-    assert got[1] == twins
+    assert _twins(rows, [KK_A, KK_B, KK_B], [(0, 1), (1, 2)]) == [False, True]
 
 
 _WORDS = st.sampled_from(
