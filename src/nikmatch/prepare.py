@@ -225,7 +225,20 @@ class Prepared:
         (True, True)
         >>> int(k["birth_year"][0]), int(k["birth_day"][0])  # the year; month * 100 + day
         (1980, 102)
+
+        Computed once per prepared table (training and scoring ask several times); each call
+        returns a new dict over the same read-only arrays.
         """
+        cached = self.cache.get("keys")
+        if isinstance(cached, dict):
+            return dict(cached)
+        out = self._compute_keys()
+        for array in out.values():
+            array.setflags(write=False)
+        self.cache["keys"] = out
+        return dict(out)
+
+    def _compute_keys(self) -> dict[str, I64]:
         out: dict[str, I64] = {}
         for name, codes in self.codes.items():
             out[name] = codes.astype(np.int64)
