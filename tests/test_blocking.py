@@ -535,3 +535,37 @@ def test_combined_key_codes_combinations_in_order_of_first_appearance(
         else:
             expected.append(seen.setdefault(combo, len(seen)))
     assert got.tolist() == expected
+
+
+def test_each_default_rule_is_used_exactly_when_its_columns_are_there() -> None:
+    """The mother's rules do not depend on the father's name, and the rules that need the
+    father's name (name key + birthday, both parents + year / birthday) are not used without
+    it; a reordered name with a mistyped year is paired through both parents' names."""
+    from nikmatch.linker import default_blocking_rules
+    from nikmatch.prepare import prepare
+
+    df = pd.DataFrame(
+        {
+            "nama": ["Hasan Muhidin", "Muhidin Hasan", "Rina Marlina"],
+            "tanggal_lahir": ["2003-09-02", "2023-09-02", "2001-01-05"],
+            "nama_ibu": ["Rahma Halimah", "Rahma Halimah", "Rahma Halimah"],
+            "nama_ayah": ["Firdaus Hakim", "Firdaus Hakim", "Firdaus Hakim"],
+            "alamat": ["GG. DAMAI NO. 84"] * 3,
+            "kelurahan": ["SUKAMAJU"] * 3,
+        }
+    )
+    mother_rules = {"nama_key & nama_ibu_key", "nama_ibu_key & tanggal_lahir",
+                    "nama_ibu_key & birth_year & initial"}
+    father_rules = {"nama_key & birth_day", "nama_ibu_key & nama_ayah_key & birth_year",
+                    "nama_ibu_key & nama_ayah_key & birth_day"}
+    home_rules = {"alamat & kelurahan & birth_year", "alamat & kelurahan & birth_day"}
+    prepared = prepare(df)
+    with_father = {r.name for r in default_blocking_rules(prepared)}
+    assert mother_rules | father_rules | home_rules <= with_father
+    without = {r.name for r in default_blocking_rules(prepare(df.drop(columns=["nama_ayah"])))}
+    assert mother_rules | home_rules <= without
+    assert not father_rules & without
+    parents = [r for r in default_blocking_rules(prepared)
+               if r.name == "nama_ibu_key & nama_ayah_key & birth_day"]
+    left, right = block_pairs(parents, prepared.keys(), prepared.n)
+    assert set(zip(left.tolist(), right.tolist(), strict=True)) == {(0, 1)}
