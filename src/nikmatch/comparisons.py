@@ -704,12 +704,15 @@ def _address_digits(prepared: Prepared) -> I64:
     return out
 
 
-def _two_names(part: str, word: str, common: frozenset[str]) -> bool:
+def _two_names(
+    part: str, word: str, common: frozenset[str], beside: Sequence[str] = ()
+) -> bool:
     """Whether ``part``, found at the start or end of ``word``, is another name rather than
     ``word`` written joined with another word: both are names in ``common`` use and what is
-    left is 3+ letters that are not a name in common use themselves (``rahma`` in
-    ``rahmawati``, ``darma`` in ``darmawan``; but ``sari`` in ``permatasari`` may be ``permata
-    sari`` written as one word, and ``nurul`` is ``nur`` spelt another way).
+    left is 3+ letters that are neither a name in common use nor one of the words ``beside``
+    ``part`` (``rahma`` in ``rahmawati``, ``darma`` in ``darmawan``; but ``sari`` in
+    ``permatasari`` may be ``permata sari`` written as one word, and ``nurul`` is ``nur``
+    spelt another way).
 
     >>> common = frozenset({"rahma", "rahmawati", "sari", "permata", "permatasari", "nur"})
     >>> _two_names("rahma", "rahmawati", common), _two_names("sari", "permatasari", common)
@@ -725,7 +728,7 @@ def _two_names(part: str, word: str, common: frozenset[str]) -> bool:
         rest = word[: -len(part)]
     else:
         return False
-    return len(rest) >= 3 and rest not in common
+    return len(rest) >= 3 and rest not in common and rest not in beside
 
 
 def _split_joined(
@@ -753,7 +756,7 @@ def _split_joined(
     for word in words:
         for part in other:
             if len(part) >= 3 and len(word) - len(part) >= 3 and part not in words:
-                if _two_names(part, word, common) and word.replace(part, "", 1) not in other:
+                if _two_names(part, word, common, beside=other):
                     continue
                 if word.startswith(part):
                     out += [part, word[len(part) :]]
@@ -1028,16 +1031,15 @@ class HouseholdComparison(Comparison):
         # the word must be clearly different, since typing slips are the likelier story there.
         near_date = dates_ok & (date_lv >= Date.ONE_DIGIT)
         twins = np.zeros(len(idx), bool)
+        codes, vals = prepared.codes["nama"], prepared.values["nama"]
+        common = common_name_words(prepared)
+        not_one = (name_lv >= Name.DIFFERENT) & (name_lv <= Name.VERY_SIMILAR)
         for together in (True, False):
-            not_one = (name_lv >= Name.DIFFERENT) & (name_lv <= Name.VERY_SIMILAR)
             cand = near_date & not_one & (kk if together else ~kk & near_mo)
             if not cand.any():
                 continue
             ci = np.flatnonzero(cand)
-            codes = prepared.codes["nama"]
             ul, ur, inv = _distinct_pairs(codes[hl[ci]], codes[hr[ci]])
-            vals = prepared.values["nama"]
-            common = common_name_words(prepared)
             distinct = np.array(
                 [
                     _has_distinct_word(str(a), str(b), strict=not together, common=common)

@@ -147,7 +147,6 @@ def default_blocking_rules(
         # records; without it, +18 true and 5 false: namesakes, so not used there); 0.6 new
         # pairs a record at a million
         rules.append(BlockOn("nama_key", "birth_day"))
-    if has("nama_ayah") and has("tanggal_lahir"):
         # the father's name with the birth date: a changed name and no mother's name at once
         # (+0.1 point of recall, ~0.03 pairs a record; name key with the father's key found
         # twice as many but cost 1.3 pairs a record and some precision at a million records)
