@@ -8,6 +8,7 @@ All names, NIKs and KK numbers are made up.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nikmatch.comparisons import (
@@ -36,6 +37,7 @@ from nikmatch.comparisons import (
     comparison_from_dict,
     default_comparisons,
 )
+from nikmatch.dates import DEFAULT_DATES
 from nikmatch.names import name_agreement, name_key, normalize_name
 from nikmatch.nik import compose_nik
 from nikmatch.prepare import prepare
@@ -89,6 +91,68 @@ def test_date_levels(a: str | None, b: str | None, label: str) -> None:
     assert levels(comp, df, [(0, 1), (1, 0)]) == [level_of(comp, label)] * 2
 
 
+def _date_level_reference(a: dt.date, b: dt.date) -> str:
+    """The date levels written out plainly on DDMMYYYY strings, one pair at a time."""
+    da, db = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    if a == b:
+        return "exact, on a default" if (a.month, a.day) in DEFAULT_DATES else "exact"
+    if a.year == b.year and a.month == b.day and a.day == b.month:
+        return "day and month swapped"
+    differ = [i for i in range(8) if da[i] != db[i]]
+    transposed = (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and da[differ[0]] == db[differ[1]]
+        and da[differ[1]] == db[differ[0]]
+    )
+    if len(differ) == 1 or transposed:
+        return "one digit apart"
+    return "within one year" if abs((a - b).days) <= 366 else "different"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)),
+            st.sampled_from(["same", "day", "month", "year", "swap", "near", "any"]),
+            st.integers(0, 400),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_date_levels_match_a_plain_reference(cases: list[tuple[dt.date, str, int]]) -> None:
+    """The vectorised levels (digits packed into integers, a per-record table) agree with
+    the levels computed one pair at a time on digit strings."""
+    pairs: list[tuple[dt.date, dt.date]] = []
+    for a, how, k in cases:
+        b = a
+        try:
+            if how == "day":
+                b = a.replace(day=1 + k % 28)
+            elif how == "month":
+                b = a.replace(month=1 + k % 12, day=min(a.day, 28))
+            elif how == "year":
+                b = a.replace(year=1900 + k % 130, day=min(a.day, 28))
+            elif how == "swap" and a.day <= 12:
+                b = a.replace(month=a.day, day=a.month)
+            elif how == "near":
+                b = a + dt.timedelta(days=k - 200)
+            elif how == "any":
+                b = dt.date(1900, 1, 1) + dt.timedelta(days=k * 97)
+        except ValueError:
+            b = a
+        pairs.append((a, b))
+    df = pd.DataFrame(
+        {"nama": ["A"] * (2 * len(pairs)),
+         "tanggal_lahir": [d.isoformat() for pair in pairs for d in pair]}
+    )
+    comp = DateComparison("tanggal_lahir")
+    got = levels(comp, df, [(2 * i, 2 * i + 1) for i in range(len(pairs))])
+    assert got == [level_of(comp, _date_level_reference(a, b)) for a, b in pairs]
+
+
 def test_date_levels_ignore_the_input_format() -> None:
     comp = DateComparison("tanggal_lahir")
     dates = ["14-03-1985", "1985-03-14", "19850314", "14/03/1985"]
@@ -102,6 +166,34 @@ def test_date_falls_back_to_the_nik_birth_date() -> None:
                        "tanggal_lahir": [None, "1985-03-14"]})
     comp = DateComparison("tanggal_lahir")
     assert levels(comp, df, [(0, 1)]) == [level_of(comp, "exact")]
+
+
+def test_value_pair_scores_are_the_same_from_the_table_and_per_distinct_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A small column is scored as a table of all its value pairs, a large one per distinct
+    pair in the data: both give the same scores."""
+    from rapidfuzz.distance import JaroWinkler
+
+    import nikmatch.comparisons as comparisons
+
+    kel = ["Kedaton", "Kedatom", "Sukarame", "Way Halim", "Way Halim Permai", None]
+    df = pd.DataFrame({"nama": ["A"] * 6, "tanggal_lahir": ["1990-01-02"] * 6, "kelurahan": kel})
+    rng = np.random.default_rng(3)
+    left, right = rng.integers(0, 6, 200), rng.integers(0, 6, 200)
+    scorer = JaroWinkler.normalized_similarity
+
+    def scores() -> list[float]:
+        p = prepare(df)
+        cl, cr = p.codes["kelurahan"][left], p.codes["kelurahan"][right]
+        ok = (cl >= 0) & (cr >= 0)
+        return comparisons._pair_scores(p, "kelurahan", cl[ok], cr[ok], scorer).tolist()
+
+    from_table = scores()
+    monkeypatch.setattr(comparisons, "_SMALL_VOCABULARY", 0)
+    assert scores() == from_table
+    assert max(from_table) == 1.0
+    assert min(from_table) < 0.8
 
 
 # ---- NIK -----------------------------------------------------------------------------------

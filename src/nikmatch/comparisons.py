@@ -85,6 +85,10 @@ def _distinct_pairs(cl: npt.NDArray[np.int32], cr: npt.NDArray[np.int32]) -> tup
     return ul, ur, inverse.astype(np.int64)
 
 
+#: Columns with at most this many distinct values are scored as a full table of value pairs.
+_SMALL_VOCABULARY = 500
+
+
 def _pair_scores(
     prepared: Prepared,
     column: str,
@@ -93,9 +97,20 @@ def _pair_scores(
     scorer: Any,
 ) -> npt.NDArray[np.float64]:
     """``scorer`` (a rapidfuzz scorer) of the ``column`` values behind each pair of codes,
-    computed once per distinct value pair in compiled code and broadcast back."""
-    ul, ur, inv = _distinct_pairs(cl, cr)
+    computed once per distinct value pair in compiled code and broadcast back.  A column of
+    few distinct values (kelurahan, kecamatan) is scored once for every pair of its values,
+    and the pairs are looked up in that table."""
     vals = prepared.values[column]
+    if len(vals) <= _SMALL_VOCABULARY:
+        key = f"pair_table:{column}:{id(scorer)}"
+        table = prepared.cache.get(key)
+        if not isinstance(table, np.ndarray):
+            texts = vals.tolist()
+            # rapidfuzz's own result type, as in the per-pair path below (float32 similarities)
+            table = np.asarray(process.cdist(texts, texts, scorer=scorer))
+            prepared.cache[key] = table
+        return np.asarray(table[cl, cr], dtype=np.float64)
+    ul, ur, inv = _distinct_pairs(cl, cr)
     scores = np.asarray(
         process.cpdist(vals[ul].tolist(), vals[ur].tolist(), scorer=scorer, workers=-1),
         dtype=np.float64,
@@ -287,39 +302,69 @@ class DateComparison(Comparison):
         dl, dr = prepared.dob[left], prepared.dob[right]
         out = np.zeros(len(left), dtype=np.int8)
         present = (dl != MISSING_DAY) & (dr != MISSING_DAY)
-        yl, ml, dal = day_parts(dl)
-        yr, mr, dar = day_parts(dr)
-        exact = present & (dl == dr)
-        default = np.zeros(len(left), bool)
-        for m, d in DEFAULT_DATES:
-            default |= (ml == m) & (dal == d)
-        diff = np.abs(dl.astype(np.int64) - dr.astype(np.int64))
-        swap = present & ~exact & (yl == yr) & (ml == dar) & (dal == mr)
-        digits_l = _date_digits(yl, ml, dal)
-        digits_r = _date_digits(yr, mr, dar)
-        neq = digits_l != digits_r
-        n_diff = neq.sum(axis=1)
-        one_digit = n_diff == 1
-        two = n_diff == 2
-        # adjacent transposition: exactly two neighbouring digits swapped
-        transposed = np.zeros(len(left), bool)
-        for i in range(7):
-            transposed |= (
-                two
-                & neq[:, i]
-                & neq[:, i + 1]
-                & (digits_l[:, i] == digits_r[:, i + 1])
-                & (digits_l[:, i + 1] == digits_r[:, i])
-            )
-        typo = present & ~exact & ~swap & (one_digit | transposed)
-        near = present & ~exact & ~swap & ~typo & (diff <= 366)
+        table = _date_table(prepared)
         out[present] = self.DIFFERENT
-        out[near] = self.WITHIN_YEAR
-        out[typo] = self.ONE_DIGIT
-        out[swap] = self.SWAPPED
-        out[exact & default] = self.EXACT_DEFAULT
-        out[exact & ~default] = self.EXACT
+        exact = np.flatnonzero(present & (dl == dr))
+        out[exact] = np.where(table.default[left[exact]], self.EXACT_DEFAULT, self.EXACT)
+        rest = np.flatnonzero(present & (dl != dr))
+        if not len(rest):
+            return out
+        # the rest compared on their digits, packed eight to an int64 (one byte each):
+        # a differing byte of the XOR is a differing digit
+        rl, rr = left[rest], right[rest]
+        swap = (
+            (table.year[rl] == table.year[rr])
+            & (table.month[rl] == table.day[rr])
+            & (table.day[rl] == table.month[rr])
+        )
+        packed = table.digits.view(np.int64).ravel()
+        neq = (packed[rl] ^ packed[rr]).view(np.uint8).reshape(-1, 8) != 0
+        n_diff = neq.sum(axis=1)
+        typo = n_diff == 1
+        two = np.flatnonzero(n_diff == 2)
+        if len(two):
+            # adjacent transposition: exactly two neighbouring digits swapped
+            first = np.argmax(neq[two], axis=1)
+            nxt = np.minimum(first + 1, 7)
+            a, b = table.digits[rl[two]], table.digits[rr[two]]
+            rows = np.arange(len(two))
+            typo[two] = (
+                neq[two, nxt]
+                & (first < 7)
+                & (a[rows, first] == b[rows, nxt])
+                & (a[rows, nxt] == b[rows, first])
+            )
+        near = np.abs(dl[rest].astype(np.int64) - dr[rest].astype(np.int64)) <= 366
+        lv = np.full(len(rest), self.DIFFERENT, dtype=np.int8)
+        lv[near] = self.WITHIN_YEAR
+        lv[typo] = self.ONE_DIGIT
+        lv[swap] = self.SWAPPED
+        out[rest] = lv
         return out
+
+
+@dataclass(frozen=True)
+class _DateTable:
+    """Per-record parts of the birth date, computed once per prepared frame."""
+
+    year: npt.NDArray[np.int16]
+    month: npt.NDArray[np.int8]
+    day: npt.NDArray[np.int8]
+    default: npt.NDArray[np.bool_]  # on 1 Jul, 31 Dec or 1 Jan
+    digits: npt.NDArray[np.int8]  # shape (n, 8): DDMMYYYY, C-contiguous
+
+
+def _date_table(prepared: Prepared) -> _DateTable:
+    cached = prepared.cache.get("date_table")
+    if isinstance(cached, _DateTable):
+        return cached
+    y, m, d = day_parts(prepared.dob)
+    default = np.zeros(len(y), dtype=bool)
+    for mm, dd in DEFAULT_DATES:
+        default |= (m == mm) & (d == dd)
+    table = _DateTable(y, m, d, default, np.ascontiguousarray(_date_digits(y, m, d)))
+    prepared.cache["date_table"] = table
+    return table
 
 
 def _date_digits(
@@ -368,12 +413,24 @@ class NIKComparison(Comparison):
         out[present] = 1
         same = present & (cl == cr)
         out[same] = 3
-        rest = present & ~same
-        if rest.any():
-            ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            region_same = ~(prepared.nik_digits[ul, :6] != prepared.nik_digits[ur, :6]).any(axis=1)
-            out[rest] = np.where(region_same, 2, 1).astype(np.int8)[inv]
+        rest = np.flatnonzero(present & ~same)
+        if len(rest):
+            region = _nik_regions(prepared)
+            same_region = region[cl[rest]] == region[cr[rest]]
+            out[rest] = np.where(same_region, 2, 1).astype(np.int8)
         return out
+
+
+def _nik_regions(prepared: Prepared) -> npt.NDArray[np.int32]:
+    """The region of issue (digits 1-6 as a number) of each distinct NIK, computed once."""
+    cached = prepared.cache.get("nik_regions")
+    if isinstance(cached, np.ndarray):
+        return cached
+    digits = prepared.nik_digits[:, :6].astype(np.int32)
+    powers = 10 ** np.arange(5, -1, -1, dtype=np.int32)
+    region: npt.NDArray[np.int32] = (digits * powers).sum(axis=1, dtype=np.int32)
+    prepared.cache["nik_regions"] = region
+    return region
 
 
 @dataclass(frozen=True)
@@ -1057,11 +1114,8 @@ class HouseholdComparison(Comparison):
         parent = house & dates_ok & gap & (name_lv >= Name.REORDERED) & unrelated_dates
         # children of one parent born on unrelated dates are siblings, wherever they live now;
         # a default date (1 Jan, 1 Jul, 31 Dec) may stand in for an unknown one, so it is no sign
-        on_default = np.zeros(len(idx), bool)
-        for dd in (dl, dr):
-            _, mm, day = day_parts(dd)
-            for m_, d_ in DEFAULT_DATES:
-                on_default |= (mm == m_) & (day == d_)
+        default = _date_table(prepared).default
+        on_default = default[hl] | default[hr]
         # in one household the same name (or key) within a year is one person entered twice
         # with a mistyped date, not a brother or sister: parents do not give two living
         # children one name.  Apart, the same name and parent's name on dates a year apart
