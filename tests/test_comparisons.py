@@ -199,6 +199,20 @@ def test_value_pair_scores_are_the_same_from_the_table_and_per_distinct_pair(
 # ---- NIK -----------------------------------------------------------------------------------
 
 
+def test_a_kk_read_as_a_number_is_the_same_kk() -> None:
+    """Excel turns a KK column into floats (``1871011203150007.0``) or keeps an apostrophe
+    or spaces; each is the same card as the plain text, and the ``.0`` is not a 17th digit."""
+    kk = "1871011203150007"
+    df = pd.DataFrame({
+        "nama": ["Budi"] * 5,
+        "tanggal_lahir": ["1990-01-01"] * 5,
+        "no_kk": [kk, float(kk), f"'{kk}", "1871 0112 0315 0007", "1871011203150008"],
+    })
+    comp = ExactComparison("no_kk")
+    assert levels(comp, df, [(0, 1), (0, 2), (0, 3), (0, 4)]) == [2, 2, 2, 1]
+    assert prepare(df).values["no_kk"].tolist() == [kk, "1871011203150008"]
+
+
 def test_nik_levels() -> None:
     born = pd.Timestamp("1985-03-14").date()
     a = compose_nik("187101", born, "L", 1)

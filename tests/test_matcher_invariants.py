@@ -327,3 +327,18 @@ def test_row_order_does_not_change_matches_or_clusters(
     check_clusters(result, shuffled)
     assert _matched(result) == _matched(base)
     assert _partition(result) == _partition(base)
+
+
+def test_the_input_frames_are_left_as_they_were(register: pd.DataFrame) -> None:
+    """Preparing shares the caller's columns instead of copying them: nothing is written back,
+    not even where unusable cells (a list, bytes) are masked or column headers are mapped."""
+    frame = register.head(300).rename(columns={"nama": "NAMA_LENGKAP"}).astype(object)
+    frame.at[frame.index[0], "NAMA_LENGKAP"] = ["not", "a", "name"]
+    frame.at[frame.index[1], "alamat"] = b"\x00bytes"
+    listed = frame.head(40).copy()
+    before, listed_before = frame.copy(deep=True), listed.copy(deep=True)
+    prepare(frame)
+    nm.find_duplicates(frame)
+    nm.link(listed, frame)
+    pd.testing.assert_frame_equal(frame, before)
+    pd.testing.assert_frame_equal(listed, listed_before)

@@ -41,6 +41,7 @@ from nikmatch.names import normalize_names, token_key
 from nikmatch.names._batch import batch_keys
 from nikmatch.names.normalize import _given_of_normalized
 from nikmatch.names.tables import default_rules
+from nikmatch.nik import clean_value
 from nikmatch.schema import ColumnMapping, canonical_frame
 from nikmatch.text import factorize_folded, fold_text, unusable_cells
 
@@ -514,6 +515,18 @@ def link_prepared(list_prepared: Prepared, register: Prepared) -> tuple[Prepared
     )
 
 
+def _sex_letter_codes(letters: npt.NDArray[np.object_]) -> npt.NDArray[np.int8]:
+    """The NIK's sex letters (``L``/``P``, else empty) as codes 1/2/0.
+
+    >>> _sex_letter_codes(np.array(["L", "P", ""], dtype=object)).tolist()
+    [1, 2, 0]
+    """
+    codes: npt.NDArray[np.int8] = np.select(
+        [letters == "L", letters == "P"], [np.int8(1), np.int8(2)], np.int8(0)
+    ).astype(np.int8)
+    return codes
+
+
 def _prepare_canonical(
     frame: pd.DataFrame, *, reference_date: dt.date | None, source: npt.NDArray[np.int8] | None
 ) -> Prepared:
@@ -521,7 +534,7 @@ def _prepare_canonical(
     codes: dict[str, I32] = {}
     values: dict[str, npt.NDArray[np.object_]] = {}
     notes: list[tuple[str, npt.NDArray[np.bool_]]] = []
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # unusable cells are masked into new columns, not in place
     for column in frame.columns:
         # a cell holding a list, dict, set or bytes is no value of this column: missing, flagged
         cells = frame[column]
@@ -584,7 +597,7 @@ def _prepare_canonical(
         fill = (dob == MISSING_DAY) & (nik_dob != MISSING_DAY)
         dob = np.where(fill, nik_dob, dob).astype(np.int32)
         nik_sex = (
-            report["sex"].map({"L": 1, "P": 2}).fillna(0).to_numpy(dtype=np.int8)
+            _sex_letter_codes(report["sex"].to_numpy(dtype=object, na_value=""))
             if "sex" in report.columns
             else np.zeros(n, np.int8)
         )
@@ -594,15 +607,13 @@ def _prepare_canonical(
     if "no_kk" in frame.columns:
         # cleaned once per distinct raw value, not once per record
         raw_codes, raw_uniques = pd.factorize(frame["no_kk"], use_na_sentinel=True)
-        kk = (
-            pd.Series(np.asarray(raw_uniques, dtype=object), dtype=object)
-            .astype("string")
-            .str.replace(r"[\s.\-']", "", regex=True)
-            .str.replace(r"\.0$", "", regex=True)
+        # cleaned as a NIK is (the same damage: a float from Excel, ".0", spaces, dots, an
+        # apostrophe), so a KK read as a number matches the same KK read as text
+        kk = np.array(
+            [clean_value(v)[0] or None for v in np.asarray(raw_uniques, dtype=object).tolist()],
+            dtype=object,
         )
-        kk_codes_u, kk_values = factorize_folded(
-            kk.astype(object).where(kk.notna(), None).to_numpy(dtype=object)
-        )
+        kk_codes_u, kk_values = factorize_folded(kk)
         codes["no_kk"] = np.where(raw_codes >= 0, _take(kk_codes_u, raw_codes), -1).astype(np.int32)
         values["no_kk"] = kk_values
 

@@ -182,5 +182,6 @@ def canonical_frame(df: pd.DataFrame, columns: ColumnMapping | None = None) -> p
                 joined = joined.str.cat(p, sep=" ")
             stripped = joined.str.strip()
             out[canon] = stripped.mask(stripped == "")
-    frame: pd.DataFrame = pd.DataFrame(out, index=df.index)
+    # no copy: later steps replace columns, never write into them
+    frame: pd.DataFrame = pd.DataFrame(out, index=df.index, copy=False)
     return frame
