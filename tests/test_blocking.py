@@ -469,6 +469,9 @@ def test_rule_pair_count_equals_the_pairs_generated(
         assert pairs == len(left)
         key = combined_key(keys, fields)
         valid = key >= 0
+        if source is not None:  # only blocks holding a list record can make pairs
+            listed = set(key[valid & (source == 0)].tolist())
+            valid &= np.isin(key, list(listed))
         sides = [key[valid]] if source is None else [key[valid & (source == s)] for s in (0, 1)]
         sizes = [c for side in sides for c in Counter(side.tolist()).values()]
         assert largest == max(sizes, default=0)
@@ -569,3 +572,26 @@ def test_each_default_rule_is_used_exactly_when_its_columns_are_there() -> None:
                if r.name == "nama_ibu_key & nama_ayah_key & birth_day"]
     left, right = block_pairs(parents, prepared.keys(), prepared.n)
     assert set(zip(left.tolist(), right.tolist(), strict=True)) == {(0, 1)}
+
+
+@given(key_tables())
+def test_a_linked_key_groups_list_and_register_records_as_the_full_key_does(
+    table: tuple[int, Keys, list[tuple[str, ...]]],
+) -> None:
+    """Linkage combines the fields only for records a list record can pair with: every
+    list-register pair agrees on that key exactly when it agrees on the key of all records."""
+    n, keys, rules = table
+    source = (np.arange(n) % 3 != 0).astype(np.int8)  # records 0, 3, 6, ... form the list
+    for fields in rules:
+        full = combined_key(dict(keys), fields)
+        linked = combined_key(dict(keys), fields, source=source)
+        lst, reg = np.flatnonzero(source == 0), np.flatnonzero(source == 1)
+        same_full = (full[lst][:, None] >= 0) & (full[lst][:, None] == full[reg][None, :])
+        same_linked = (linked[lst][:, None] >= 0) & (linked[lst][:, None] == linked[reg][None, :])
+        assert np.array_equal(same_full, same_linked)
+        # and a record no list record can pair with has no key
+        can_pair = np.zeros(n, bool)
+        can_pair[lst] = full[lst] >= 0
+        can_pair[reg] = same_full.any(axis=0)
+        if len(fields) > 1:
+            assert np.array_equal(linked >= 0, can_pair)

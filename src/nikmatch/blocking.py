@@ -160,12 +160,21 @@ def rule_from_dict(data: Mapping[str, object]) -> BlockingRule:
     raise ValueError(f"unknown blocking rule type {kind!r}")
 
 
-def combined_key(keys: KeyTable, fields: Sequence[str]) -> IntArray:
+def combined_key(
+    keys: KeyTable, fields: Sequence[str], *, source: npt.NDArray[np.int8] | None = None
+) -> IntArray:
     """One int64 key per record for a tuple of key fields (-1 where any part is missing).
 
+    With ``source`` (linkage: 0 list, 1 register) a record whose value of some field no list
+    record has can pair with no list record on these fields, and gets -1 too: the fields are
+    combined for the few register records that can, not for the whole register.
+
     >>> import numpy as np
-    >>> combined_key({"a": np.array([1, 1, -1]), "b": np.array([2, 2, 2])}, ["a", "b"]).tolist()
-    [0, 0, -1]
+    >>> keys = {"a": np.array([1, 1, -1, 1]), "b": np.array([2, 2, 2, 3])}
+    >>> combined_key(keys, ["a", "b"]).tolist()
+    [0, 0, -1, 1]
+    >>> combined_key(keys, ["a", "b"], source=np.array([0, 1, 1, 1], dtype=np.int8)).tolist()
+    [0, 0, -1, -1]
     """
     missing_fields = [f for f in fields if f not in keys]
     if missing_fields:
@@ -173,10 +182,15 @@ def combined_key(keys: KeyTable, fields: Sequence[str]) -> IntArray:
     first = np.asarray(keys[fields[0]], dtype=np.int64)
     if len(fields) == 1:
         return first
-    memo = " & ".join(fields)
+    memo = " & ".join(fields) + (" (linked)" if source is not None else "")
     cached = keys.get(memo) if isinstance(keys, dict) else None
     if cached is not None:
         return np.asarray(cached, dtype=np.int64)
+    if source is not None:
+        out = _linked_key(keys, fields, source)
+        if isinstance(keys, dict):
+            keys[memo] = out
+        return out
     # mixed-radix codes of the fields, re-densified with a hash factorisation (O(n), no sort)
     # only when the next product would pass 2**62, and once at the end: the codes are those
     # of the first appearance of each combination either way
@@ -208,7 +222,8 @@ def rule_pair_count(
 ) -> tuple[int, int]:
     """Pairs a rule on ``fields`` would make, and its largest block, from block sizes alone
     (no pair is generated; O(n)).  With ``source`` (0 list, 1 register) only list–register
-    pairs count, and the largest block is the larger of its two sides.
+    pairs count, and the largest block is the larger of its two sides among the blocks holding
+    a list record (a block of register records alone makes no pair).
 
     >>> import numpy as np
     >>> keys = {"a": np.array([1, 1, 1, 2, -1])}
@@ -217,7 +232,7 @@ def rule_pair_count(
     >>> rule_pair_count(["a"], keys, source=np.array([0, 1, 1, 1, 0], dtype=np.int8))
     (2, 2)
     """
-    key = combined_key(keys, fields)
+    key = combined_key(keys, fields, source=source)
     valid = key >= 0
     if not valid.any():
         return 0, 0
@@ -227,7 +242,10 @@ def rule_pair_count(
         return int((counts * (counts - 1) // 2).sum()), int(counts.max())
     left = np.bincount(key[valid & (source == 0)], minlength=size)
     right = np.bincount(key[valid & (source != 0)], minlength=size)
-    return int((left * right).sum()), int(max(left.max(), right.max()))
+    listed = left > 0  # a block without a list record makes no pair, however large
+    if not listed.any():
+        return 0, 0
+    return int((left * right).sum()), int(max(left[listed].max(), right[listed].max()))
 
 
 def affordable_rules(
@@ -307,6 +325,36 @@ def _pairs_across_runs(
     )
     right_pos = np.repeat(right_first, per_left) + offs
     return order[left_pos], order[right_pos]
+
+
+def _linked_key(keys: KeyTable, fields: Sequence[str], source: npt.NDArray[np.int8]) -> IntArray:
+    """:func:`combined_key` for linkage: each record's combination of the fields coded as its
+    position among the list records' distinct combinations (-1 if no list record has it).
+    Built one field at a time, so codes stay below the number of list records: the register is
+    looked up in a table of the list's combinations, never factorised as a whole.
+
+    >>> keys = {"a": np.array([1, 1, 1, 2]), "b": np.array([5, 6, 5, 5])}
+    >>> _linked_key(keys, ["a", "b"], np.array([0, 1, 1, 1], dtype=np.int8)).tolist()
+    [0, -1, 0, -1]
+    """
+    first = np.asarray(keys[fields[0]], dtype=np.int64)
+    rows = np.flatnonzero(first >= 0)
+    rows = rows[_keys_of_source(first, source, rows)]  # a table lookup: no hashing of n keys
+    is_list = source[rows] == 0
+    sub = first[rows]
+    for i, f in enumerate(fields):
+        if i:
+            nxt = np.asarray(keys[f], dtype=np.int64)[rows]
+            radix = int(nxt.max(initial=0)) + 1
+            sub = np.where((sub >= 0) & (nxt >= 0), sub * radix + nxt, -1)
+        # codes below the number of list combinations: sub * radix stays far below 2**62
+        wanted = pd.unique(sub[is_list & (sub >= 0)])
+        sub = np.asarray(pd.Index(wanted).get_indexer(sub), dtype=np.int64)
+        keep = sub >= 0
+        rows, sub, is_list = rows[keep], sub[keep], is_list[keep]
+    out = np.full(len(first), -1, dtype=np.int64)
+    out[rows] = sub
+    return out
 
 
 def _keys_of_source(
@@ -511,7 +559,7 @@ def iter_block_pairs(
                     yield idx, left, right
             previous_keys.append(_Seen(_sn_positions(rule, keys), rule.window))
             continue
-        key = combined_key(keys, rule.fields)
+        key = combined_key(keys, rule.fields, source=source)
         blocks = _cached_blocks(rule, key, source, blocks_cache, pop=True)
         if warn and blocks.skipped_records:
             warnings.warn(
@@ -662,7 +710,7 @@ def blocking_diagnostics(
             )
             previous.append(_Seen(_sn_positions(rule, keys), rule.window))
             continue
-        key = combined_key(keys, rule.fields)
+        key = combined_key(keys, rule.fields, source=source)
         blocks = _cached_blocks(rule, key, source, blocks_cache)
         total = int(blocks.pair_counts.sum())
         new = total
@@ -730,7 +778,7 @@ def sample_block_pairs(
     >>> len(l), bool((l != r).all())
     (100, True)
     """
-    key = combined_key(keys, rule.fields)
+    key = combined_key(keys, rule.fields, source=source)
     big = BlockOn(*rule.fields, max_block_size=np.iinfo(np.int64).max)
     blocks = _rule_blocks(big, key, source, rank if source is None else None)
     if int(blocks.pair_counts.sum()) == 0:
