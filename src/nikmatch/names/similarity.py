@@ -130,8 +130,16 @@ def jaro_winkler_pairs(
 
 
 def _jw(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
+    """Jaro-Winkler of aligned names, 0 below :data:`FUZZY_LOW_THRESHOLD` (the lowest level
+    that reads it): the cutoff lets rapidfuzz stop early, and its worker threads compute
+    without Python's lock while scoring threads convert the next strings."""
     scores = cpdist(
-        a.tolist(), b.tolist(), scorer=JaroWinkler.normalized_similarity, dtype=np.float64
+        a.tolist(),
+        b.tolist(),
+        scorer=JaroWinkler.normalized_similarity,
+        dtype=np.float64,
+        score_cutoff=FUZZY_LOW_THRESHOLD,
+        workers=-1,
     )
     return np.asarray(scores, dtype=np.float64)
 
@@ -279,10 +287,12 @@ def _one_slip(
     idx = np.flatnonzero(shape)
     if not len(idx):
         return out
+    idx = idx[np.minimum(f.compact_len[ra[idx]], f.compact_len[rb[idx]]) >= 8]
+    if not len(idx):
+        return out
     a, b = f.compact[ra[idx]], f.compact[rb[idx]]
-    long_enough = np.minimum(f.compact_len[ra[idx]], f.compact_len[rb[idx]]) >= 8
-    dist = np.asarray(cpdist(a.tolist(), b.tolist(), scorer=OSA.distance), dtype=np.int64)
-    out[idx] = long_enough & (dist <= 1)
+    dist = cpdist(a.tolist(), b.tolist(), scorer=OSA.distance, score_cutoff=1, workers=-1)
+    out[idx] = np.asarray(dist, dtype=np.int64) <= 1
     return out
 
 
