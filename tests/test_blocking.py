@@ -595,3 +595,13 @@ def test_a_linked_key_groups_list_and_register_records_as_the_full_key_does(
         can_pair[reg] = same_full.any(axis=0)
         if len(fields) > 1:
             assert np.array_equal(linked >= 0, can_pair)
+
+
+def test_a_linked_key_takes_raw_numbers_as_keys() -> None:
+    """Keys a caller built from raw numbers (a NIK as an integer) are coded before they are
+    combined, so the combination cannot overflow."""
+    big = 1871011203150007
+    keys = {"a": np.array([1, 1, 1, 2]), "b": np.array([big, 5, big, big])}
+    source = np.array([0, 1, 1, 1], dtype=np.int8)
+    assert combined_key(keys, ["a", "b"], source=source).tolist() == [0, -1, 0, -1]
+    assert combined_key(keys, ["b", "a"], source=source).tolist() == [0, -1, 0, -1]

@@ -345,6 +345,9 @@ def _linked_key(keys: KeyTable, fields: Sequence[str], source: npt.NDArray[np.in
     for i, f in enumerate(fields):
         if i:
             nxt = np.asarray(keys[f], dtype=np.int64)[rows]
+            if int(nxt.max(initial=0)) >= 2**31:  # not a code (a raw number): coded first
+                codes, _ = pd.factorize(nxt)
+                nxt = np.where(nxt >= 0, codes, -1)
             radix = int(nxt.max(initial=0)) + 1
             sub = np.where((sub >= 0) & (nxt >= 0), sub * radix + nxt, -1)
         # codes below the number of list combinations: sub * radix stays far below 2**62
