@@ -181,6 +181,49 @@ def test_all_records_identical(register: pd.DataFrame, model: nm.Model) -> None:
     assert result.clusters["cluster_size"].max() == MAX_CLUSTER_SIZE
 
 
+def test_a_record_matching_two_twins_keeps_one_twins_own_records_together() -> None:
+    """Record 0 (a bare "Budi") matches twin A's record 1 and twin B's record 2 equally well;
+    record 3 is A again (another date).  Cutting the weakest links until the twins part also
+    cut A's own link 1~3; rebuilding from the strongest keeps it: one twin's records stay one
+    person, the other twin stays apart."""
+    left = np.array([0, 0, 1, 0], dtype=np.int64)
+    right = np.array([1, 2, 3, 3], dtype=np.int64)
+    weights = np.array([30.0, 30.0, 25.0, 18.0])
+    twins = {(1, 2), (2, 3)}
+
+    def direct(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        pairs = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
+        return np.array([-40.0 if p in twins else 20.0 for p in pairs])
+
+    labels = cluster_pairs(4, left, right, weights, scorer=direct).tolist()
+    assert labels[0] == labels[1] == labels[3]
+    assert labels[2] != labels[1]
+
+
+def test_no_cluster_holds_two_records_the_model_holds_apart() -> None:
+    """Whatever the weights, a split component never keeps a pair with a very negative direct
+    weight inside one cluster, and keeps every match whose records can be together."""
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        k = int(rng.integers(3, 12))
+        left, right = np.triu_indices(k, 1)
+        keep = rng.random(len(left)) < 0.5
+        left, right = left[keep].astype(np.int64), right[keep].astype(np.int64)
+        if not len(left):
+            continue
+        bad = {(int(a), int(b)) for a, b in zip(*np.triu_indices(k, 1), strict=True)
+               if rng.random() < 0.15}
+
+        def direct(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64],
+                   bad: set[tuple[int, int]] = bad) -> npt.NDArray[np.float64]:
+            pairs = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
+            return np.array([-30.0 if p in bad else 10.0 for p in pairs])
+
+        labels = cluster_pairs(k, left, right, rng.uniform(5, 40, len(left)), scorer=direct)
+        assert not any(labels[a] == labels[b] for a, b in bad)
+        assert np.bincount(labels).max() <= MAX_CLUSTER_SIZE
+
+
 def test_splitting_a_big_component_is_not_quadratic_in_edges(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -4,9 +4,9 @@ Clusters are connected components of the match graph (scipy's compiled
 ``connected_components``).  A chain ``A~B~C`` can join two records ``A`` and ``C`` that the
 model, asked directly, says are different people (twins linked through a shared misspelled
 record, say).  :func:`cluster_pairs` therefore re-scores every pair inside each component of
-three or more records and splits the component, removing its weakest match edge at a time, until
-no pair inside has a direct weight below ``min_internal_weight`` and no cluster exceeds
-``max_cluster_size``.  Only those (rare) components are visited in Python.
+three or more records and rebuilds the component from its strongest matches down, joining two
+groups only while no pair inside has a direct weight below ``min_internal_weight`` and no
+cluster exceeds ``max_cluster_size``.  Only those (rare) components are visited in Python.
 
 >>> import numpy as np
 >>> left, right = np.array([0, 1, 3]), np.array([1, 2, 4])
@@ -142,8 +142,15 @@ def _split_component(
     min_internal_weight: float,
     max_cluster_size: int,
 ) -> I64:
-    """Cut the weakest edges until no two members with a very negative direct weight (the
-    ``triu`` order of ``direct``) share a cluster and no cluster is too large."""
+    """Rebuild the component from its strongest matches down (Kruskal's order), joining two
+    groups only when no two of their members have a very negative direct weight (the ``triu``
+    order of ``direct``) and the joined group is not too large.
+
+    Cutting the weakest edges instead (until the constraints hold) also cuts every edge weaker
+    than the last one it needs: a record matching two twins equally well took one twin's
+    other, strong, links with it.  Joining from the strongest keeps each of those links unless
+    it would join two people the model holds apart.
+    """
     k = len(members)
     order_m = np.argsort(members)
     el = order_m[np.searchsorted(members[order_m], left)]
@@ -154,30 +161,24 @@ def _split_component(
         neg = direct < min_internal_weight
         bad[iu[neg], ju[neg]] = True
         bad |= bad.T
-    order = np.argsort(weights, kind="stable")  # weakest first
-    checked = bool(bad.any())
-
-    def labels_without(removed: int) -> I64 | None:
-        """Components once the ``removed`` weakest edges are cut, if they are acceptable."""
-        keep = order[removed:]
-        labels = _components(k, el[keep], er[keep])
-        if np.bincount(labels).max() > max_cluster_size:
-            return None
-        if checked and (bad & (labels[:, None] == labels[None, :])).any():
-            return None
-        return labels
-
-    # cutting more edges only splits more, so the fewest cuts that satisfy both rules are
-    # found by bisection: O(log edges) component passes instead of one per edge
-    lo, hi = 0, len(order)
-    best = labels_without(lo)
-    if best is not None:
-        return best
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if labels_without(mid) is None:
-            lo = mid
-        else:
-            hi = mid
-    found = labels_without(hi)
-    return found if found is not None else np.arange(k, dtype=np.int64)
+    has_bad = bool(bad.any())
+    group = list(range(k))  # each member's group
+    held: dict[int, list[int]] = {i: [i] for i in range(k)}  # each group's members
+    for e in np.argsort(-weights, kind="stable").tolist():  # strongest first
+        a, b = group[int(el[e])], group[int(er[e])]
+        if a == b:
+            continue
+        in_a, in_b = held[a], held[b]
+        if len(in_a) + len(in_b) > max_cluster_size:
+            continue
+        if has_bad and bad[np.ix_(in_a, in_b)].any():
+            continue  # would put two records the model holds apart in one person
+        if len(in_a) < len(in_b):  # the smaller group joins the larger one
+            a, b, in_a, in_b = b, a, in_b, in_a
+        for x in in_b:
+            group[x] = a
+        in_a.extend(in_b)
+        del held[b]
+    dense, _ = pd.factorize(np.asarray(group, dtype=np.int64))
+    out: I64 = dense.astype(np.int64)
+    return out
