@@ -33,7 +33,12 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import datasets  # noqa: E402
-from nikmatch.evaluate import blocking_metrics, hard_negative_merges, pairwise_metrics  # noqa: E402
+from nikmatch.evaluate import (  # noqa: E402
+    blocking_metrics,
+    cluster_metrics,
+    hard_negative_merges,
+    pairwise_metrics,
+)
 
 SYSTEMS_DIR = HERE / "systems"
 THRESHOLDS = HERE / "thresholds.json"
@@ -147,6 +152,21 @@ def score(dataset: datasets.Dataset, result: dict[str, Any], out: Path) -> dict[
         merged = hard_negative_merges(predicted, dataset.hard_negatives, link=link)
         totals = dataset.hard_negatives["kind"].astype(str).value_counts().to_dict()
         metrics["hard_negatives"] = {k: [int(merged.get(k, 0)), int(v)] for k, v in totals.items()}
+    clusters_path = out / "clusters.npy"
+    if clusters_path.exists() and dataset.person_id is not None:
+        # the persons found (pairs inside clusters), and hard negatives put in one cluster
+        labels = np.load(clusters_path)
+        person = pd.Series(np.asarray(dataset.person_id), index=pd.RangeIndex(len(labels)))
+        found = cluster_metrics(pd.Series(labels, index=person.index), person)
+        metrics["cluster_precision"] = found.precision
+        metrics["cluster_recall"] = found.recall
+        if dataset.hard_negatives is not None:
+            hn = dataset.hard_negatives
+            together = labels[hn["id_l"].to_numpy()] == labels[hn["id_r"].to_numpy()]
+            kinds = hn["kind"].astype(str).to_numpy()
+            metrics["hard_negatives_clustered"] = {
+                k: int(together[kinds == k].sum()) for k in sorted(set(kinds.tolist()))
+            }
     metrics["seconds"] = result["seconds"]
     metrics["peak_rss_mb"] = result.get("peak_rss_mb")
     metrics["version"] = result.get("system", "")
@@ -156,7 +176,7 @@ def score(dataset: datasets.Dataset, result: dict[str, Any], out: Path) -> dict[
 # --- table ----------------------------------------------------------------------------------
 
 HEADER = ("data set", "system", "precision", "recall", "F1", "false merges (hard neg.)",
-          "PC", "RR", "time s", "peak MB")
+          "persons: P / R (twins in one)", "PC", "RR", "time s", "peak MB")
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
@@ -174,6 +194,15 @@ def _hard(metrics: dict[str, Any]) -> str:
     return ", ".join(f"{kind} {m}/{n}" for kind, (m, n) in sorted(hard.items()))
 
 
+def _persons(metrics: dict[str, Any]) -> str:
+    """Pairs inside the system's clusters against the true persons, and twins in one cluster."""
+    if metrics.get("cluster_precision") is None:
+        return "–"
+    twins = (metrics.get("hard_negatives_clustered") or {}).get("twins")
+    tail = "" if twins is None else f" ({twins})"
+    return f"{metrics['cluster_precision']:.4f} / {metrics['cluster_recall']:.4f}{tail}"
+
+
 def table_lines(rows: list[Row]) -> list[str]:
     """The table as markdown lines (also readable as plain text)."""
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
@@ -184,7 +213,7 @@ def table_lines(rows: list[Row]) -> list[str]:
         else:
             cells = [
                 row.dataset, row.system, _fmt(m.get("precision")), _fmt(m.get("recall")),
-                _fmt(m.get("f1")), _hard(m), _fmt(m.get("pairs_completeness")),
+                _fmt(m.get("f1")), _hard(m), _persons(m), _fmt(m.get("pairs_completeness")),
                 _fmt(m.get("reduction_ratio"), 5), _fmt(m.get("seconds"), 1),
                 _fmt(m.get("peak_rss_mb"), 0),
             ]

@@ -7,6 +7,8 @@ system needs.  The system writes to ``DIR``:
 
 * ``predicted.npy``  int64 array (k, 2): predicted matching pairs as (rid_l, rid_r);
 * ``candidates.npy`` int64 array (m, 2): the pairs its blocking produced (may be omitted);
+* ``clusters.npy``   int64 array (n,): deduplication only, the person (cluster) each record
+  was put in, by ``rid`` (may be omitted);
 * ``result.json``    seconds (fit + predict, data already in memory), peak RSS, notes.
 
 For a link data set ``rid_l`` indexes the list (``left.csv``) and ``rid_r`` the register
@@ -47,6 +49,7 @@ class Output:
     predicted: np.ndarray
     candidates: np.ndarray | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    clusters: np.ndarray | None = None  # dedup: a cluster id per record, in rid order
 
 
 def read_records(path: Path) -> pd.DataFrame:
@@ -106,6 +109,8 @@ def main(run: Callable[[Spec, str], Output], variants: tuple[str, ...]) -> None:
     np.save(args.out / "predicted.npy", output.predicted.astype(np.int64))
     if output.candidates is not None:
         np.save(args.out / "candidates.npy", output.candidates.astype(np.int64))
+    if output.clusters is not None:
+        np.save(args.out / "clusters.npy", output.clusters.astype(np.int64))
     result = {
         "seconds": seconds,
         "peak_rss_mb": peak_rss_mb(),

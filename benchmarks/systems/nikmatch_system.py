@@ -54,10 +54,14 @@ def run(spec: Spec, variant: str) -> Output:
     notes: dict[str, Any] = {"system": f"nikmatch {nm.__version__}"}
     if "candidate_pairs" in info:
         notes["n_candidates_total"] = int(info["candidate_pairs"])
+    clusters = None
+    if spec.kind == "dedup":  # the persons found: what a registry office acts on
+        clusters = result.clusters["cluster_id"].reindex(spec.left.index).to_numpy(dtype="int64")
     return Output(
         predicted=as_pair_array(matches["id_l"], matches["id_r"]),
         candidates=as_pair_array(pairs["id_l"], pairs["id_r"]),
         notes=notes,
+        clusters=clusters,
     )
 
 
