@@ -200,6 +200,21 @@ def test_a_record_matching_two_twins_keeps_one_twins_own_records_together() -> N
     assert labels[2] != labels[1]
 
 
+def test_a_record_matching_two_twins_equally_joins_neither() -> None:
+    """``Iwan Jwanda S.`` matches twin ``Iwan Juanda Sunandar`` and twin ``Iwan Juanda
+    Saputra`` with the same weight: which twin it is cannot come from the order of two equal
+    numbers, so it stays alone (for a person to decide); a clearly stronger match still wins."""
+    left, right = np.array([0, 1], dtype=np.int64), np.array([2, 2], dtype=np.int64)
+
+    def direct(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return np.where((np.minimum(a, b) == 0) & (np.maximum(a, b) == 1), -40.0, 14.0)
+
+    tie = cluster_pairs(3, left, right, np.array([14.07, 14.07]), scorer=direct).tolist()
+    assert len(set(tie)) == 3
+    clear = cluster_pairs(3, left, right, np.array([14.0, 22.0]), scorer=direct).tolist()
+    assert clear[1] == clear[2] != clear[0]
+
+
 def test_no_cluster_holds_two_records_the_model_holds_apart() -> None:
     """Whatever the weights, a split component never keeps a pair with a very negative direct
     weight inside one cluster, and keeps every match whose records can be together."""
@@ -385,3 +400,16 @@ def test_the_input_frames_are_left_as_they_were(register: pd.DataFrame) -> None:
     nm.link(listed, frame)
     pd.testing.assert_frame_equal(frame, before)
     pd.testing.assert_frame_equal(listed, listed_before)
+
+
+def test_a_match_kept_out_of_a_cluster_is_named_in_the_recommendation() -> None:
+    from nikmatch.linker import KEPT_APART, _note_kept_apart
+
+    rec = np.array(["Keep this NIK", "Verify in the field", "", ""], dtype=object)
+    labels = np.array([0, 0, 1, 2], dtype=np.int64)
+    matches = pd.DataFrame({"row_l": [0, 1], "row_r": [1, 2]})  # 1~2 crosses two clusters
+    _note_kept_apart(rec, labels, matches)
+    assert rec[0] == "Keep this NIK"
+    assert rec[1] == f"Verify in the field; {KEPT_APART}"
+    assert rec[2].lower() == KEPT_APART.lower()
+    assert rec[3] == ""

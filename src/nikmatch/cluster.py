@@ -149,7 +149,9 @@ def _split_component(
     Cutting the weakest edges instead (until the constraints hold) also cuts every edge weaker
     than the last one it needs: a record matching two twins equally well took one twin's
     other, strong, links with it.  Joining from the strongest keeps each of those links unless
-    it would join two people the model holds apart.
+    it would join two people the model holds apart.  A record that matches two such people
+    about equally well (within :data:`AMBIGUITY_BITS`) joins neither: which of the two it is
+    is for a person to decide, not for the order of two equal weights.
     """
     k = len(members)
     order_m = np.argsort(members)
@@ -162,9 +164,12 @@ def _split_component(
         bad[iu[neg], ju[neg]] = True
         bad |= bad.T
     has_bad = bool(bad.any())
+    ambiguous = _ambiguous_edges(el, er, weights, bad) if has_bad else np.zeros(len(el), bool)
     group = list(range(k))  # each member's group
     held: dict[int, list[int]] = {i: [i] for i in range(k)}  # each group's members
     for e in np.argsort(-weights, kind="stable").tolist():  # strongest first
+        if ambiguous[e]:
+            continue
         a, b = group[int(el[e])], group[int(er[e])]
         if a == b:
             continue
@@ -181,4 +186,40 @@ def _split_component(
         del held[b]
     dense, _ = pd.factorize(np.asarray(group, dtype=np.int64))
     out: I64 = dense.astype(np.int64)
+    return out
+
+
+#: A record whose matches to two people the model holds apart are within this many bits of
+#: each other is left to itself (see :func:`_split_component`).
+AMBIGUITY_BITS = 1.0
+
+
+def _ambiguous_edges(
+    el: I64, er: I64, weights: F64, bad: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Per edge: whether its record has another match, about as strong, to a record that the
+    model holds apart from this edge's other record.
+
+    >>> bad = np.zeros((3, 3), bool); bad[1, 2] = bad[2, 1] = True
+    >>> _ambiguous_edges(np.array([0, 0]), np.array([1, 2]), np.array([14.0, 14.5]), bad).tolist()
+    [True, True]
+    >>> _ambiguous_edges(np.array([0, 0]), np.array([1, 2]), np.array([14.0, 20.0]), bad).tolist()
+    [False, False]
+    """
+    out = np.zeros(len(el), dtype=bool)
+    ends = np.concatenate([el, er])
+    others = np.concatenate([er, el])
+    edge = np.concatenate([np.arange(len(el)), np.arange(len(el))])
+    w = np.concatenate([weights, weights])
+    order = np.argsort(ends, kind="stable")
+    starts = np.flatnonzero(np.r_[True, ends[order][1:] != ends[order][:-1]])
+    for lo, hi in zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
+        if hi - lo < 2:
+            continue
+        mine = order[lo:hi]  # the edges of one record
+        partner, strength = others[mine], w[mine]
+        clash = bad[np.ix_(partner, partner)] & (
+            np.abs(strength[:, None] - strength[None, :]) <= AMBIGUITY_BITS
+        )
+        out[edge[mine[clash.any(axis=1)]]] = True
     return out

@@ -394,8 +394,9 @@ class DedupeResult(_ResultBase):
     ``gamma_<comparison>`` (levels), ``blocking_rule``, ``row_l``/``row_r`` (positions).
     ``matches``: pairs at or above the threshold.  ``clusters``: one row per input record, same
     index: ``cluster_id``, ``cluster_size``, ``survivor`` (this record holds the recommended
-    surviving NIK), ``recommendation`` (what to verify), ``flags`` (unusable values found in
-    this record).
+    surviving NIK), ``recommendation`` (what to verify; it says so when a match of this
+    record was kept out of its cluster because it would join two people the model holds apart),
+    ``flags`` (unusable values found in this record).
 
     >>> import nikmatch as nm
     >>> from nikmatch.synth import small_population
@@ -437,6 +438,22 @@ class LinkResult(_ResultBase):
     """
 
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+#: Added to the recommendation of a record with a match that clustering kept apart.
+KEPT_APART = (
+    "also matches a record kept in another cluster (joining them would put two people the "
+    "model holds apart, such as twins, in one): review both"
+)
+
+
+def _note_kept_apart(rec: npt.NDArray[np.object_], labels: I64, matches: pd.DataFrame) -> None:
+    """Tell the reviewer where a match at or above the threshold joins two clusters."""
+    left = matches["row_l"].to_numpy(dtype=np.int64)
+    right = matches["row_r"].to_numpy(dtype=np.int64)
+    apart = labels[left] != labels[right]
+    for i in np.unique(np.concatenate([left[apart], right[apart]])).tolist():
+        rec[i] = f"{rec[i]}; {KEPT_APART}" if rec[i] else KEPT_APART[0].upper() + KEPT_APART[1:]
 
 
 def _survivors(
@@ -873,6 +890,7 @@ def _run(
     survivor, rec = (
         _survivors(prepared, labels) if prepared.n else (np.zeros(0, bool), np.zeros(0, object))
     )
+    _note_kept_apart(rec, labels, matches)
     result.clusters = pd.DataFrame(
         {
             "cluster_id": labels,
