@@ -237,7 +237,12 @@ def check_thresholds(rows: list[Row], path: Path = THRESHOLDS) -> list[str]:
             failures.append(f"{name}: nikmatch did not run ({row.status})")
             continue
         for metric, minimum in limit.items():
-            if metric.startswith("max_"):
+            if metric.startswith("max_clustered_"):  # hard negatives put in one cluster
+                kind = metric.removeprefix("max_clustered_")
+                together = row.metrics.get("hard_negatives_clustered", {}).get(kind, 0)
+                if together > minimum:
+                    failures.append(f"{name}: {kind} in one cluster {together} > {minimum:g}")
+            elif metric.startswith("max_"):
                 kind = metric.removeprefix("max_merges_")
                 merged = row.metrics.get("hard_negatives", {}).get(kind, [0, 0])[0]
                 if merged > minimum:
@@ -256,10 +261,12 @@ def update_thresholds(rows: list[Row], margin: float, path: Path = THRESHOLDS) -
         if row.system != "nikmatch" or row.status != "ok":
             continue
         old = limits.get(row.dataset, {})
-        kept = {  # hard-negative limits (max_merges_*) are policy, not measurements: kept
-            k: v for k, v in old.items() if k.startswith("max_merges_")
+        kept = {  # hard-negative limits (max_*) are policy, not measurements: kept
+            k: v for k, v in old.items() if k.startswith("max_")
         }
-        measured = ("precision", "recall", "f1", "pairs_completeness")
+        measured = (
+            "precision", "recall", "f1", "pairs_completeness", "cluster_precision", "cluster_recall"
+        )
         limits[row.dataset] = {
             k: max(round(max(0.0, row.metrics[k] - margin), 4), float(old.get(k, 0.0)))
             for k in measured
