@@ -194,13 +194,7 @@ def combined_key(
     # mixed-radix codes of the fields, re-densified with a hash factorisation (O(n), no sort)
     # only when the next product would pass 2**62, and once at the end: the codes are those
     # of the first appearance of each combination either way
-    def dense(values: IntArray) -> IntArray:
-        valid = values >= 0
-        codes, _ = pd.factorize(values[valid])
-        out = np.full(len(values), -1, dtype=np.int64)
-        out[valid] = codes
-        return out
-
+    dense = _dense_codes
     out = first
     for f in fields[1:]:
         nxt = np.asarray(keys[f], dtype=np.int64)
@@ -214,6 +208,20 @@ def combined_key(
     out = dense(out)
     if isinstance(keys, dict):
         keys[memo] = out
+    return out
+
+
+def _dense_codes(values: IntArray) -> IntArray:
+    """Codes ``0..k-1`` of the non-negative values, in order of first appearance; -1 stays -1
+    (a hash factorisation: O(n), no sort).
+
+    >>> _dense_codes(np.array([1871011203150007, -1, 7, 1871011203150007])).tolist()
+    [0, -1, 1, 0]
+    """
+    valid = values >= 0
+    codes, _ = pd.factorize(values[valid])
+    out = np.full(len(values), -1, dtype=np.int64)
+    out[valid] = codes
     return out
 
 
@@ -346,8 +354,7 @@ def _linked_key(keys: KeyTable, fields: Sequence[str], source: npt.NDArray[np.in
         if i:
             nxt = np.asarray(keys[f], dtype=np.int64)[rows]
             if int(nxt.max(initial=0)) >= 2**31:  # not a code (a raw number): coded first
-                codes, _ = pd.factorize(nxt)
-                nxt = np.where(nxt >= 0, codes, -1)
+                nxt = _dense_codes(nxt)
             radix = int(nxt.max(initial=0)) + 1
             sub = np.where((sub >= 0) & (nxt >= 0), sub * radix + nxt, -1)
         # codes below the number of list combinations: sub * radix stays far below 2**62
@@ -512,8 +519,7 @@ class _Seen:
         """Record a rule whose pairs agree on ``key`` (-1: no pair)."""
         key = np.asarray(key, dtype=np.int64)
         if int(key.max(initial=0)) >= 2**31:  # a raw number, not a code: coded first
-            codes, _ = pd.factorize(key)
-            key = np.where(key >= 0, codes, -1)
+            key = _dense_codes(key)
         if self._table is None or self._used == self._table.shape[1]:
             width = self._capacity if self._table is None else 2 * self._used
             grown = np.full((len(key), width), -1, dtype=np.int32)

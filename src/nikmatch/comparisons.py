@@ -52,7 +52,7 @@ import numpy.typing as npt
 import pandas as pd
 from rapidfuzz import distance, fuzz, process
 
-from nikmatch.dates import DEFAULT_DATES, MISSING_DAY, day_parts
+from nikmatch.dates import DEFAULT_DATES, MISSING_DAY
 from nikmatch.names import NameIndex, token_keys
 from nikmatch.prepare import Prepared, common_name_words
 
@@ -358,7 +358,7 @@ def _date_table(prepared: Prepared) -> _DateTable:
     cached = prepared.cache.get("date_table")
     if isinstance(cached, _DateTable):
         return cached
-    y, m, d = day_parts(prepared.dob)
+    y, m, d = prepared.date_parts()
     default = np.zeros(len(y), dtype=bool)
     for mm, dd in DEFAULT_DATES:
         default |= (m == mm) & (d == dd)

@@ -174,8 +174,6 @@ def parse_kk(
     report = validate_kk(value, reference_date=reference_date, regions=regions)
     if report.kk is None:
         shown = mask_nik(report.cleaned) if report.cleaned else "<empty>"
-        raise InvalidKKError(
-            mask_text(f"not a valid KK number ({shown}): {', '.join(report.errors)}"),
-            problems=report.errors,
-        )
+        masked = mask_text(f"not a valid KK number ({shown}): {', '.join(report.errors)}")
+        raise InvalidKKError(masked, problems=report.errors)
     return report.kk

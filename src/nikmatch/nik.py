@@ -642,10 +642,8 @@ def parse_nik(
     )
     if report.nik is None:
         shown = mask_nik(report.cleaned) if report.cleaned else "<empty>"
-        raise InvalidNIKError(
-            mask_text(f"not a valid NIK ({shown}): {', '.join(report.errors)}"),
-            problems=report.errors,
-        )
+        masked = mask_text(f"not a valid NIK ({shown}): {', '.join(report.errors)}")
+        raise InvalidNIKError(masked, problems=report.errors)
     return report.nik
 
 
