@@ -19,7 +19,7 @@ import pytest
 
 import nikmatch as nm
 from nikmatch import cluster as cluster_module
-from nikmatch.cluster import cluster_pairs
+from nikmatch.cluster import cluster_matches, cluster_pairs
 from nikmatch.dates import MISSING_DAY
 from nikmatch.errors import NikmatchError
 from nikmatch.prepare import prepare
@@ -213,6 +213,74 @@ def test_a_record_matching_two_twins_equally_joins_neither() -> None:
     assert len(set(tie)) == 3
     clear = cluster_pairs(3, left, right, np.array([14.0, 22.0]), scorer=direct).tolist()
     assert clear[1] == clear[2] != clear[0]
+
+
+def test_an_equal_match_to_two_people_is_flagged_ambiguous_and_a_clear_one_is_not() -> None:
+    left, right = np.array([0, 1], dtype=np.int64), np.array([2, 2], dtype=np.int64)
+
+    def direct(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return np.where((np.minimum(a, b) == 0) & (np.maximum(a, b) == 1), -40.0, 14.0)
+
+    tie = cluster_matches(3, left, right, np.array([14.07, 14.07]), scorer=direct)
+    assert tie.ambiguous.tolist() == [True, True]
+    clear = cluster_matches(3, left, right, np.array([14.0, 22.0]), scorer=direct)
+    assert clear.ambiguous.tolist() == [False, False]
+    # nobody held apart: equal weights are no ambiguity
+    together = cluster_matches(
+        3, left, right, np.array([14.0, 14.0]), scorer=lambda a, b: np.full(len(a), 9.0)
+    )
+    assert together.ambiguous.tolist() == [False, False]
+    assert len(set(together.labels.tolist())) == 1
+
+
+def _groups_of(labels: npt.NDArray[np.int64]) -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for i, label in enumerate(labels.tolist()):
+        groups.setdefault(label, set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_components_without_a_pair_held_apart_are_left_as_they_are() -> None:
+    """Only components with a pair held apart (or too large) are rebuilt; the others keep
+    their records together.  Same partition as rebuilding every component."""
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        n = int(rng.integers(6, 40))
+        m = int(rng.integers(3, 3 * n))
+        left = rng.integers(0, n, m).astype(np.int64)
+        right = rng.integers(0, n, m).astype(np.int64)
+        keep = left != right
+        left, right = np.minimum(left, right)[keep], np.maximum(left, right)[keep]
+        pairs = np.unique(np.stack([left, right], axis=1), axis=0)
+        left, right = pairs[:, 0].copy(), pairs[:, 1].copy()
+        weights = rng.uniform(5, 40, len(left)).round(0)  # ties happen
+        bad = {(int(a), int(b)) for a, b in zip(*np.triu_indices(n, 1), strict=True)
+               if rng.random() < 0.05}
+
+        def direct(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64],
+                   bad: set[tuple[int, int]] = bad) -> npt.NDArray[np.float64]:
+            pairs = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
+            return np.array([-30.0 if p in bad else 10.0 for p in pairs])
+
+        found = cluster_matches(n, left, right, weights, scorer=direct, max_cluster_size=8)
+        # reference: rebuild every component of 3+ records
+        labels = cluster_module._components(n, left, right)
+        reference = labels.copy()
+        ambiguous = np.zeros(len(left), dtype=bool)
+        for c in np.unique(labels):
+            members = np.flatnonzero(labels == c)
+            if len(members) < 3:
+                continue
+            in_comp = np.flatnonzero(labels[left] == c)
+            iu, ju = np.triu_indices(len(members), 1)
+            new, unsure = cluster_module._split_component(
+                members, left[in_comp], right[in_comp], weights[in_comp],
+                direct(members[iu], members[ju]), -5.0, 8,
+            )
+            reference[members] = (c + 1) * 1000 + new
+            ambiguous[in_comp] = unsure
+        assert _groups_of(found.labels) == _groups_of(reference)
+        assert found.ambiguous.tolist() == ambiguous.tolist()
 
 
 def test_no_cluster_holds_two_records_the_model_holds_apart() -> None:
@@ -413,3 +481,83 @@ def test_a_match_kept_out_of_a_cluster_is_named_in_the_recommendation() -> None:
     assert rec[1] == f"Verify in the field; {KEPT_APART}"
     assert rec[2].lower() == KEPT_APART.lower()
     assert rec[3] == ""
+
+
+# ---- a record matching two twins equally, end to end --------------------------------------
+
+
+def _twins_and_an_equal_match() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Twins on one KK (one birth date, one mother, names one letter-pair apart) and a third
+    record, elsewhere, whose ``M.`` fits both given names: it is one of them, not both."""
+    base = {
+        "tempat_lahir": "BANDAR LAMPUNG",
+        "tanggal_lahir": pd.Timestamp("1988-01-09"),
+        "jenis_kelamin": "LAKI-LAKI",
+        "nama_ibu": "RISNA RAHAYU",
+        "alamat": "JL. MAWAR",
+        "rt": "001",
+        "rw": "002",
+        "kelurahan": "PANJANG SELATAN",
+        "kecamatan": "PANJANG",
+        "no_kk": "1871040702220001",
+    }
+    twins = pd.DataFrame(
+        [
+            {**base, "nik": "1871040901880001", "nama": "AAN SAEPULOH MAULANA"},
+            {**base, "nik": "1871040901880002", "nama": "AAN SAEPULOH MULYANA"},
+        ],
+        index=[90001, 90002],
+    )
+    third = pd.DataFrame(
+        [
+            {
+                **base,
+                "nik": "1871110901880001",
+                "no_kk": "1871112807190002",
+                "nama": "AAN SAEPULOH M.",
+                "alamat": "JL. SEJAHTERA NO. 63",
+                "kelurahan": "PERUMNAS WAY KANDIS",
+                "kecamatan": "TANJUNG SENANG",
+            }
+        ],
+        index=[90003],
+    )
+    return twins, third
+
+
+def test_a_record_matching_twins_equally_is_ambiguous_not_a_match() -> None:
+    from nikmatch.linker import KEPT_APART
+    from nikmatch.synth import small_population
+
+    register, _ = small_population(seed=0)
+    twins, third = _twins_and_an_equal_match()
+    result = nm.find_duplicates(pd.concat([register, twins, third]))
+    ours = result.pairs[result.pairs["id_r"].isin([90003]) | result.pairs["id_l"].isin([90003])]
+    assert len(ours) == 2
+    assert (ours["match_probability"] >= result.threshold).all()
+    assert ours["ambiguous"].all()
+    assert not result.matches["id_l"].isin([90003]).any()
+    assert not result.matches["id_r"].isin([90003]).any()
+    assert set(result.ambiguous.index) == set(ours.index)
+    assert "ambiguous pairs to review" in result.summary()
+    clusters = result.clusters.loc[[90001, 90002, 90003], "cluster_id"]
+    assert clusters.nunique() == 3
+    assert KEPT_APART.lower() in result.clusters.at[90003, "recommendation"].lower()
+    # everyone else: no pair flagged
+    assert int(result.pairs["ambiguous"].sum()) == 2
+
+
+@pytest.mark.parametrize("one_to_one", [False, True])
+def test_a_list_record_matching_twins_equally_gets_no_best_match(one_to_one: bool) -> None:
+    from nikmatch.synth import small_population
+
+    register, _ = small_population(seed=0)
+    twins, third = _twins_and_an_equal_match()
+    result = nm.link(third, pd.concat([register, twins]), one_to_one=one_to_one)
+    row = result.clusters.loc[90003]
+    assert row["n_matches"] == 0
+    assert row["n_ambiguous"] == 2
+    assert pd.isna(row["best_id"])
+    assert sorted(result.ambiguous["id_r"].tolist()) == [90001, 90002]
+    assert result.matches.empty
+

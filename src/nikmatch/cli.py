@@ -655,12 +655,15 @@ def _pairs_table(
     right: pd.DataFrame,
     shown_r: dict[str, str],
 ) -> pd.DataFrame:
-    """The matching pairs: row numbers, probability, weight, a few values of both records and
-    the agreement level of every comparison, in words."""
-    pairs = result.matches
-    out: pd.DataFrame = pairs[["id_l", "id_r", "match_probability", "match_weight"]].reset_index(
-        drop=True
+    """The matching pairs and the ambiguous ones (flagged, for review): row numbers,
+    probability, weight, a few values of both records and the agreement level of every
+    comparison, in words."""
+    pairs = pd.concat([result.matches, result.ambiguous]).sort_values(
+        ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
     )
+    out: pd.DataFrame = pairs[
+        ["id_l", "id_r", "match_probability", "match_weight", "ambiguous"]
+    ].reset_index(drop=True)
     for side, frame, shown, ids in (
         ("l", left, shown_l, out["id_l"]),
         ("r", right, shown_r, out["id_r"]),
@@ -674,6 +677,17 @@ def _pairs_table(
             levels = pairs[gamma].to_numpy(dtype=np.int64)
             out[f"level_{comparison.name}"] = labels[np.clip(levels, 0, len(labels) - 1)]
     return out
+
+
+def _pairs_written(result: DedupeResult | LinkResult) -> str:
+    """``"1,234 matching pairs"``, and the ambiguous ones when there are any."""
+    text = f"{len(result.matches):,} matching pairs"
+    if len(result.ambiguous):
+        text += (
+            f" and {len(result.ambiguous):,} ambiguous ones (column ambiguous: a record matching "
+            "two people the model holds apart about equally; a person decides)"
+        )
+    return text
 
 
 def _print_top_pairs(
@@ -735,7 +749,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
     shown = _shown_columns(frame, columns)
     if pairs_out is not None:
         _write(_pairs_table(result, frame, shown, frame, shown), pairs_out)
-        _say(f"wrote {len(result.matches):,} matching pairs to {pairs_out}")
+        _say(f"wrote {_pairs_written(result)} to {pairs_out}")
     if args.save_model:
         result.model.save(args.save_model)
         _say(f"saved the model to {args.save_model}")
@@ -746,8 +760,8 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
 def _link_table(
     result: LinkResult, list_frame: pd.DataFrame, register: pd.DataFrame, shown: dict[str, str]
 ) -> pd.DataFrame:
-    """One row per list record: its best register match (row number, probability, a few values)
-    and how many register records match it."""
+    """One row per list record: its best register match (row number, probability, a few values),
+    how many register records match it and how many it matches ambiguously (for review)."""
     clusters = result.clusters
     best = pd.to_numeric(clusters["best_id"], errors="coerce").astype("Int64").array
     out: pd.DataFrame = pd.DataFrame(
@@ -755,6 +769,7 @@ def _link_table(
             "best_id": best,
             "best_probability": clusters["best_probability"].to_numpy(dtype=np.float64),
             "n_matches": clusters["n_matches"].to_numpy(dtype=np.int64),
+            "n_ambiguous": clusters["n_ambiguous"].to_numpy(dtype=np.int64),
         },
         index=list_frame.index,
     )
@@ -806,13 +821,19 @@ def _cmd_link(args: argparse.Namespace) -> int:
         f"{len(register):,} register records, {len(result.matches):,} matching pairs at "
         f"p>={args.threshold}; {found:,} list records have at least one match ({elapsed:.1f} s)"
     )
+    unsure = int((result.clusters["n_ambiguous"] > 0).sum())
+    if unsure:
+        _say(
+            f"{unsure:,} list records match two register records the model holds apart (such "
+            "as twins) about equally: column n_ambiguous; review them"
+        )
     shown_l = _shown_columns(list_frame, columns)
     shown_r = _shown_columns(register, register_columns)
     _write(_append_columns(list_frame, _link_table(result, list_frame, register, shown_r)), output)
     _say(f"wrote {len(list_frame):,} rows to {output}")
     if pairs_out is not None:
         _write(_pairs_table(result, list_frame, shown_l, register, shown_r), pairs_out)
-        _say(f"wrote {len(result.matches):,} matching pairs to {pairs_out}")
+        _say(f"wrote {_pairs_written(result)} to {pairs_out}")
     _print_top_pairs(result.matches, list_frame, shown_l.get("nik"), register, shown_r.get("nik"))
     return 0
 

@@ -18,6 +18,7 @@ cluster exceeds ``max_cluster_size``.  Only those (rare) components are visited 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["PairScorer", "cluster_pairs"]
+__all__ = ["Clustering", "PairScorer", "cluster_matches", "cluster_pairs"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -53,6 +54,19 @@ def _dense_by_first(labels: I64) -> I64:
 _MAX_CHECKED_SIZE = 200
 
 
+@dataclass(frozen=True)
+class Clustering:
+    """What :func:`cluster_matches` found: ``labels``, the cluster id per record (0..k-1, in
+    order of each cluster's first record), and ``ambiguous``, per matched pair given: whether
+    one of its records matches, about as strongly (within :data:`AMBIGUITY_BITS`), a record the
+    model holds apart from the pair's other record (twins, say).  Such a pair joins no cluster
+    and is not a match to act on: which of the two people the record is, a person decides.
+    """
+
+    labels: I64
+    ambiguous: npt.NDArray[np.bool_]
+
+
 def cluster_pairs(
     n: int,
     left: I64,
@@ -67,7 +81,7 @@ def cluster_pairs(
 
     ``left``/``right``/``weights`` are the *matched* pairs.  ``scorer`` gives direct weights of
     arbitrary pairs; when given, components of 3+ records are checked and split as described in
-    the module docstring.
+    the module docstring.  (:func:`cluster_matches` also says which pairs were ambiguous.)
 
     >>> import numpy as np
     >>> # 0~1 and 1~2 match, but 0 and 2 are directly very different: the chain is cut
@@ -76,12 +90,46 @@ def cluster_pairs(
     >>> cluster_pairs(3, left, right, weight, scorer=scorer).tolist()
     [0, 0, 1]
     """
+    return cluster_matches(
+        n,
+        left,
+        right,
+        weights,
+        scorer=scorer,
+        min_internal_weight=min_internal_weight,
+        max_cluster_size=max_cluster_size,
+    ).labels
+
+
+def cluster_matches(
+    n: int,
+    left: I64,
+    right: I64,
+    weights: F64,
+    *,
+    scorer: PairScorer | None = None,
+    min_internal_weight: float = -5.0,
+    max_cluster_size: int = 20,
+) -> Clustering:
+    """Clusters of the matched pairs, and which pairs were too ambiguous to join (see
+    :class:`Clustering`); arguments as for :func:`cluster_pairs`.
+
+    >>> import numpy as np
+    >>> # record 0 matches 1 and 2 equally well, and 1 and 2 are two people (twins)
+    >>> scorer = lambda l, r: np.where((l == 1) & (r == 2), -30.0, 20.0)
+    >>> found = cluster_matches(
+    ...     3, np.array([0, 0]), np.array([1, 2]), np.array([20.0, 20.0]), scorer=scorer
+    ... )
+    >>> found.labels.tolist(), found.ambiguous.tolist()
+    ([0, 1, 2], [True, True])
+    """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     weights = np.asarray(weights, dtype=np.float64)
     labels = _components(n, left, right)
+    ambiguous = np.zeros(len(left), dtype=bool)
     if n == 0:
-        return labels
+        return Clustering(labels, ambiguous)
     sizes = np.bincount(labels)
     suspicious = (
         np.flatnonzero(sizes >= 3)
@@ -99,11 +147,14 @@ def cluster_pairs(
         e_ends = np.searchsorted(edge_comp[edge_order], suspicious, side="right")
         groups = [by_label[st : st + sizes[c]] for st, c in zip(starts, suspicious, strict=True)]
         direct: list[F64 | None] = [None] * len(groups)
+        # a component with no pair held apart and not too large stays as it is
+        visit = np.array([len(g) > max_cluster_size for g in groups], dtype=bool)
         if scorer is not None:
             # one scorer call for the direct weights of all pairs inside all checked components
             checked = [i for i, g in enumerate(groups) if len(g) <= _MAX_CHECKED_SIZE]
             if checked:
-                tri = [np.triu_indices(len(groups[i]), 1) for i in checked]
+                tri_of = {k: np.triu_indices(k, 1) for k in {len(groups[i]) for i in checked}}
+                tri = [tri_of[len(groups[i])] for i in checked]
                 all_l = np.concatenate(
                     [groups[i][iu] for i, (iu, _) in zip(checked, tri, strict=True)]
                 )
@@ -111,13 +162,16 @@ def cluster_pairs(
                     [groups[i][ju] for i, (_, ju) in zip(checked, tri, strict=True)]
                 )
                 scores = np.asarray(scorer(all_l, all_r), dtype=np.float64)
-                offset = 0
-                for i, (iu, _) in zip(checked, tri, strict=True):
-                    direct[i] = scores[offset : offset + len(iu)]
-                    offset += len(iu)
-        for g, (members, es, ee) in enumerate(zip(groups, e_starts, e_ends, strict=True)):
-            in_comp = edge_order[es:ee]
-            new_labels = _split_component(
+                counts = np.array([len(iu) for iu, _ in tri], dtype=np.int64)
+                offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+                held_apart = np.minimum.reduceat(scores, offsets) < min_internal_weight
+                visit[np.asarray(checked)[held_apart]] = True
+                for i, start, count in zip(checked, offsets.tolist(), counts.tolist(), strict=True):
+                    direct[i] = scores[start : start + count]
+        for g in np.flatnonzero(visit).tolist():
+            members = groups[g]
+            in_comp = edge_order[e_starts[g] : e_ends[g]]
+            new_labels, unsure = _split_component(
                 members,
                 left[in_comp],
                 right[in_comp],
@@ -126,11 +180,12 @@ def cluster_pairs(
                 min_internal_weight,
                 max_cluster_size,
             )
+            ambiguous[in_comp] = unsure
             # new_labels: 0..k-1 per member; keep 0 as the old label
             for k in range(1, int(new_labels.max()) + 1):
                 labels[members[new_labels == k]] = next_label
                 next_label += 1
-    return _dense_by_first(labels)
+    return Clustering(_dense_by_first(labels), ambiguous)
 
 
 def _split_component(
@@ -141,7 +196,7 @@ def _split_component(
     direct: F64 | None,
     min_internal_weight: float,
     max_cluster_size: int,
-) -> I64:
+) -> tuple[I64, npt.NDArray[np.bool_]]:
     """Rebuild the component from its strongest matches down (Kruskal's order), joining two
     groups only when no two of their members have a very negative direct weight (the ``triu``
     order of ``direct``) and the joined group is not too large.
@@ -152,6 +207,8 @@ def _split_component(
     it would join two people the model holds apart.  A record that matches two such people
     about equally well (within :data:`AMBIGUITY_BITS`) joins neither: which of the two it is
     is for a person to decide, not for the order of two equal weights.
+
+    Returns the new labels (0..k-1 per member) and, per edge, whether it was ambiguous.
     """
     k = len(members)
     order_m = np.argsort(members)
@@ -186,7 +243,7 @@ def _split_component(
         del held[b]
     dense, _ = pd.factorize(np.asarray(group, dtype=np.int64))
     out: I64 = dense.astype(np.int64)
-    return out
+    return out, ambiguous
 
 
 #: A record whose matches to two people the model holds apart are within this many bits of

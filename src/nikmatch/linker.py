@@ -46,7 +46,7 @@ from nikmatch.blocking import (
     blocking_diagnostics,
     iter_block_pairs,
 )
-from nikmatch.cluster import cluster_pairs
+from nikmatch.cluster import Clustering, cluster_matches
 from nikmatch.comparisons import Comparison, compare, default_comparisons
 from nikmatch.dates import MISSING_DAY
 from nikmatch.errors import ModelError, SchemaError
@@ -325,6 +325,7 @@ def _pairs_frame(
     )
     data["row_l"] = left
     data["row_r"] = right
+    data["ambiguous"] = np.zeros(len(left), dtype=bool)  # set by clustering (see DedupeResult)
     frame: pd.DataFrame = pd.DataFrame(data)
     return frame
 
@@ -341,8 +342,26 @@ class _ResultBase:
 
     @property
     def matches(self) -> pd.DataFrame:
-        """The pairs at or above the threshold (most certain first)."""
-        out: pd.DataFrame = self.pairs[self.pairs["match_probability"] >= self.threshold]
+        """The pairs at or above the threshold (most certain first), except ``ambiguous`` ones."""
+        pairs = self.pairs
+        keep = pairs["match_probability"].to_numpy() >= self.threshold
+        if "ambiguous" in pairs.columns:
+            keep &= ~pairs["ambiguous"].to_numpy(dtype=bool)
+        out: pd.DataFrame = pairs[keep]
+        return out
+
+    @property
+    def ambiguous(self) -> pd.DataFrame:
+        """Pairs at or above the threshold left out of :attr:`matches`: one record matches,
+        about as strongly, a record the model holds apart from the other (twins, say).  Which
+        of the two people it is, a person decides: these belong in the review list."""
+        pairs = self.pairs
+        flagged = (
+            pairs["ambiguous"].to_numpy(dtype=bool)
+            if "ambiguous" in pairs.columns
+            else np.zeros(len(pairs), dtype=bool)
+        )
+        out: pd.DataFrame = pairs[flagged]
         return out
 
     def _positions(self, id_l: Any, id_r: Any) -> tuple[int, int]:
@@ -391,8 +410,11 @@ class DedupeResult(_ResultBase):
 
     ``pairs``: candidate pairs with some evidence (probability >= 0.001): ``id_l``, ``id_r``
     (labels of the input index), ``match_weight`` (bits), ``match_probability``,
-    ``gamma_<comparison>`` (levels), ``blocking_rule``, ``row_l``/``row_r`` (positions).
-    ``matches``: pairs at or above the threshold.  ``clusters``: one row per input record, same
+    ``gamma_<comparison>`` (levels), ``blocking_rule``, ``row_l``/``row_r`` (positions),
+    ``ambiguous`` (at or above the threshold, but one record matches about as strongly a record
+    the model holds apart from the other, such as its twin: see :attr:`ambiguous`).
+    ``matches``: pairs at or above the threshold that are not ambiguous.  ``clusters``: one row
+    per input record, same
     index: ``cluster_id``, ``cluster_size``, ``survivor`` (this record holds the recommended
     surviving NIK), ``recommendation`` (what to verify; it says so when a match of this
     record was kept out of its cluster because it would join two people the model holds apart),
@@ -419,6 +441,12 @@ class DedupeResult(_ResultBase):
             f"{len(self.matches)} matching pairs at p>={self.threshold}, "
             f"{multi['cluster_id'].nunique()} persons with more than one record "
             f"({len(multi)} records)"
+            + (
+                f"; {len(self.ambiguous)} ambiguous pairs to review (a record matching two "
+                "people the model holds apart)"
+                if len(self.ambiguous)
+                else ""
+            )
         )
 
 
@@ -426,7 +454,9 @@ class DedupeResult(_ResultBase):
 class LinkResult(_ResultBase):
     """Result of :func:`link`: ``pairs``/``matches`` as for deduplication with ``id_l`` from the
     list and ``id_r`` from the register; ``clusters``: one row per *list* record (same index):
-    ``best_id``, ``best_probability``, ``n_matches``, ``cluster_id``, ``cluster_size``.
+    ``best_id``, ``best_probability``, ``n_matches``, ``n_ambiguous`` (register records this one
+    matches about equally well while the model holds them apart, such as twins: none of them is
+    its ``best_id``; a person decides), ``cluster_id``, ``cluster_size``.
 
     >>> import nikmatch as nm
     >>> from nikmatch.synth import generate_unrecorded_list, small_population
@@ -434,7 +464,7 @@ class LinkResult(_ResultBase):
     >>> listed, _ = generate_unrecorded_list(register, truth, n=20, seed=2)
     >>> result = nm.link(listed, register)
     >>> result.clusters.columns.tolist()
-    ['best_id', 'best_probability', 'n_matches', 'cluster_id', 'cluster_size']
+    ['best_id', 'best_probability', 'n_matches', 'n_ambiguous', 'cluster_id', 'cluster_size']
     """
 
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -711,8 +741,12 @@ def _given_pairs(
 
 
 def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Greedy one-to-one among matches: strongest first, each side used once (vectorised rounds)."""
-    matched = pairs[pairs["match_probability"] >= threshold].sort_values(
+    """Greedy one-to-one among matches: strongest first, each side used once (vectorised rounds).
+    Ambiguous pairs take no part (they stay in the frame, flagged)."""
+    candidate = pairs["match_probability"].to_numpy() >= threshold
+    if "ambiguous" in pairs.columns:
+        candidate &= ~pairs["ambiguous"].to_numpy(dtype=bool)
+    matched = pairs[candidate].sort_values(
         ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
     )
     chosen = []
@@ -728,9 +762,9 @@ def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
         used_r = set(take["row_r"].tolist())
         remaining = remaining[~remaining["row_l"].isin(used_l) & ~remaining["row_r"].isin(used_r)]
     kept = pd.concat(chosen) if chosen else matched.iloc[:0]
-    below = pairs[pairs["match_probability"] < threshold]
+    others = pairs[~candidate]
     out: pd.DataFrame = (
-        pd.concat([kept, below])
+        pd.concat([kept, others])
         .sort_values(
             ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
         )
@@ -739,19 +773,41 @@ def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     return out
 
 
+def _cluster_above(result: _ResultBase) -> tuple[pd.DataFrame, Clustering]:
+    """Cluster the pairs at or above the threshold and mark the ambiguous ones in ``pairs``
+    (in place); returns those pairs and the clustering.  In a link, a cluster is a list record
+    with its register matches: one matching two register records held apart about equally well
+    (or one register record two such list records) is ambiguous there too."""
+    pairs = result.pairs
+    above = pairs["match_probability"].to_numpy() >= result.threshold
+    matches = pairs[above]
+    found = cluster_matches(
+        result.prepared.n,
+        matches["row_l"].to_numpy(dtype=np.int64),
+        matches["row_r"].to_numpy(dtype=np.int64),
+        matches["match_weight"].to_numpy(dtype=np.float64),
+        scorer=result.score_positions,
+    )
+    pairs.loc[above, "ambiguous"] = found.ambiguous
+    return matches, found
+
+
 def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd.DataFrame:
     matches = result.matches
     best = matches.drop_duplicates("row_l", keep="first").set_index("row_l")
-    counts = matches.groupby("row_l").size()
     rows = np.arange(n_list)
     best_id = best["id_r"].reindex(rows)
     best_p = best["match_probability"].reindex(rows)
-    n_matches = counts.reindex(rows, fill_value=0).to_numpy(dtype=np.int64)
+    n_matches = np.bincount(matches["row_l"].to_numpy(dtype=np.int64), minlength=n_list)
+    n_ambiguous = np.bincount(
+        result.ambiguous["row_l"].to_numpy(dtype=np.int64), minlength=n_list
+    )
     frame: pd.DataFrame = pd.DataFrame(
         {
             "best_id": best_id.to_numpy(dtype=object),
             "best_probability": best_p.to_numpy(dtype=np.float64),
-            "n_matches": n_matches,
+            "n_matches": n_matches.astype(np.int64),
+            "n_ambiguous": n_ambiguous.astype(np.int64),
             "cluster_id": rows,
             "cluster_size": n_matches + 1,
         },
@@ -866,6 +922,8 @@ def _run(
             info=info,
             _tf_source=tf_source,
         )
+        _cluster_above(link_result)  # marks the ambiguous pairs (a list record, two people)
+        lap("cluster")
         index = prepared.index[:n_list]
         link_result.clusters = _link_clusters(link_result, pd.Index(index), n_list)
         return link_result
@@ -877,14 +935,8 @@ def _run(
         blocking=diagnostics,
         info=info,
     )
-    matches = result.matches
-    labels = cluster_pairs(
-        prepared.n,
-        matches["row_l"].to_numpy(dtype=np.int64),
-        matches["row_r"].to_numpy(dtype=np.int64),
-        matches["match_weight"].to_numpy(dtype=np.float64),
-        scorer=result.score_positions,
-    )
+    matches, found = _cluster_above(result)
+    labels = found.labels
     lap("cluster")
     sizes = np.bincount(labels)[labels] if prepared.n else np.zeros(0, np.int64)
     survivor, rec = (
