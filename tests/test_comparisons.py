@@ -276,6 +276,8 @@ def test_name_levels_follow_the_golden_name_pairs() -> None:
             "initials": level >= initials,
             "apart": different <= level <= very_similar,
             "none": level == different,
+            "similar": level == very_similar,
+            "weak": different <= level < very_similar,
         }[row["expect"]]
         if not ok:
             problems.append((row["name_a"], row["name_b"], row["expect"], level, want))

@@ -10,6 +10,7 @@ import pytest
 
 from nikmatch.names import (
     FUZZY_HIGH,
+    FUZZY_LOW,
     INITIALS,
     KEY,
     NONE,
@@ -57,10 +58,15 @@ def test_golden_pair(row: dict[str, str]) -> None:
     elif expect == "none":
         assert not same_key
         assert level == NONE
+    elif expect == "similar":  # a fit by initials with one slipped word: below INITIALS
+        assert level == FUZZY_HIGH
+    elif expect == "weak":
+        assert not same_key
+        assert level <= FUZZY_LOW
     else:  # pragma: no cover - a typo in the table
         pytest.fail(f"unknown expectation {expect!r}")
     if row["same_person"] == "yes":
-        assert level >= INITIALS
+        assert level >= (FUZZY_HIGH if expect == "similar" else INITIALS)
     else:
         assert level < INITIALS
 

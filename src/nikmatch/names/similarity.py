@@ -15,7 +15,9 @@ level                   code   meaning
                                saputra``); needs two informative agreeing words, or one plus an
                                initial (nobility, birth-order and very common words don't count)
 :data:`FUZZY_HIGH`        2    Jaro-Winkler >= :data:`FUZZY_HIGH_THRESHOLD` on the informative
-                               words (low-information words left out) or on their key
+                               words (low-information words left out) or on their key; or a fit
+                               as for INITIALS with one informative word a typing slip away
+                               (``d setizwan`` ~ ``didik setiawan``)
 :data:`FUZZY_LOW`         1    Jaro-Winkler >= :data:`FUZZY_LOW_THRESHOLD` (same inputs)
 :data:`NONE`              0    none of the above, or a contradiction (below)
 :data:`MISSING`          -1    an empty name on either side
@@ -34,10 +36,11 @@ The work is vectorised: each distinct name is analysed once, equalities are inte
 Jaro-Winkler runs in rapidfuzz's compiled :func:`rapidfuzz.process.cpdist`, and only the pairs
 that may fit by initials or omitted words reach a per-pair Python check.
 
->>> a = ["siti aminah", "nurhayati", "muhammad rizki s", "i wayan sudarma", ""]
->>> b = ["siti aminah", "nur hayati", "muhammad rizki saputra", "i made sudarma", "x"]
+>>> a = ["siti aminah", "nurhayati", "muhammad rizki s", "i wayan sudarma", "d setizwan", ""]
+>>> b = ["siti aminah", "nur hayati", "muhammad rizki saputra", "i made sudarma",
+...      "didik setiawan", "x"]
 >>> name_agreement(a, b).tolist()
-[6, 5, 3, 0, -1]
+[6, 5, 3, 0, 2, -1]
 """
 
 from __future__ import annotations
@@ -216,15 +219,27 @@ class _Features:
         return found
 
 
+#: A word this long or longer may meet a word one typing slip away in a fit with a slip
+#: (shorter words are too often other names: ``rina``/``rini``, ``putra``/``putri``).
+SLIP_MIN_LENGTH = 6
+
+
 def _fits(
     short: tuple[str, ...],
     short_keys: tuple[str, ...],
     short_low: tuple[bool, ...],
     long: tuple[str, ...],
     long_keys: tuple[str, ...],
+    *,
+    slips: int = 0,
 ) -> bool:
-    """Whether ``short`` fits in order inside ``long`` with enough informative agreement."""
-    j, initials = 0, 0
+    """Whether ``short`` fits in order inside ``long`` with enough informative agreement.
+
+    With ``slips``, up to that many informative words of ``short`` may meet a word of ``long``
+    one typing slip away (an edit or a swap of neighbours; both words at least
+    :data:`SLIP_MIN_LENGTH` letters): ``d setizwan`` fits ``didik setiawan``.
+    """
+    j, initials, slipped = 0, 0, 0
     informative: set[str] = set()  # distinct informative keys that agree in full
     m = len(long)
     for tok, key, low in zip(short, short_keys, short_low, strict=True):
@@ -243,16 +258,27 @@ def _fits(
                 other = long[jj]
                 if (len(tok) == 1 and other[0] == tok) or (len(other) == 1 and tok[0] == other):
                     found = jj
+                    initials += 1
+                    break
+                if (
+                    slipped < slips
+                    and not low
+                    and min(len(tok), len(other)) >= SLIP_MIN_LENGTH
+                    and OSA.distance(tok, other, score_cutoff=1) <= 1
+                ):
+                    found = jj
+                    slipped += 1
+                    informative.add(key)
                     break
             if found < 0:
                 return False
-            initials += 1
         j = found + 1
     return len(informative) >= 2 or (len(informative) >= 1 and initials >= 1)
 
 
-def _compatible(f: _Features, i: int, k: int) -> int:
-    """INITIALS if names i and k fit by initials/omitted words, else NONE; patronymics handled:
+def _compatible(f: _Features, i: int, k: int, *, slips: bool = False) -> int:
+    """INITIALS if names i and k fit by initials/omitted words, else (with ``slips``)
+    FUZZY_HIGH if they fit so with one word a typing slip away, else NONE; patronymics handled:
     different fathers cap at FUZZY_LOW, a patronymic on one side only is left out."""
     ta, ka, la = f.words(i)
     tb, kb, lb = f.words(k)
@@ -268,6 +294,8 @@ def _compatible(f: _Features, i: int, k: int) -> int:
                 return INITIALS
     if _fits(ta, ka, la, tb, kb) or _fits(tb, kb, lb, ta, ka):
         return INITIALS
+    if slips and (_fits(ta, ka, la, tb, kb, slips=1) or _fits(tb, kb, lb, ta, ka, slips=1)):
+        return FUZZY_HIGH
     return NONE
 
 
@@ -310,10 +338,11 @@ def _shared(
 def _residue(
     f: _Features, ra: npt.NDArray[np.int64], rb: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """Positions of the pairs that may reach INITIALS (or carry patronymics): cheap bounds first.
+    """Positions of the pairs that may fit by initials or omitted words, allowing one word a
+    typing slip away (or that carry patronymics): cheap bounds first.
 
-    A fit needs two shared informative words, or one plus an initial; and every word of the
-    shorter name must meet a word of the other by key or by initial.
+    A fit needs two agreeing informative words, or one plus an initial; and every word of the
+    shorter name must meet a word of the other by key or by initial, but for one slipped word.
     """
     patronymic = f.has_patronymic[ra] | f.has_patronymic[rb]
     initials = f.n_initials[ra].astype(np.int64) + f.n_initials[rb]
@@ -323,7 +352,8 @@ def _residue(
         return idx
     ia, ib = ra[idx], rb[idx]
     informative = _shared(f.informative, ia, ib)
-    keep = (informative >= 2) | ((informative >= 1) & (initials[idx] > 0))
+    # the slipped word counts as informative: one agreeing word, or just an initial, with it
+    keep = (informative >= 1) | (initials[idx] > 0)
     idx, ia, ib, informative = (
         idx[keep | patronymic[idx]],
         ia[keep | patronymic[idx]],
@@ -336,7 +366,7 @@ def _residue(
     indptr = np.asarray(f.all_words.indptr, dtype=np.int64)
     distinct = indptr[1:] - indptr[:-1]
     shortest = np.minimum(distinct[ia], distinct[ib]).astype(np.int64)
-    fits = shortest <= shared_all + initials[idx]
+    fits = shortest <= shared_all + initials[idx] + 1
     out: npt.NDArray[np.int64] = idx[fits | patronymic[idx]]
     return out
 
@@ -421,9 +451,9 @@ class NameIndex:
             level[_one_slip(f, ra, rb)] = FUZZY_HIGH
             idx = _residue(f, ra, rb)
             for j in idx.tolist():
-                found = _compatible(f, int(ra[j]), int(rb[j]))
-                if found == INITIALS:
-                    level[j] = max(level[j], INITIALS)
+                found = _compatible(f, int(ra[j]), int(rb[j]), slips=bool(level[j] < FUZZY_HIGH))
+                if found in (INITIALS, FUZZY_HIGH):
+                    level[j] = max(level[j], found)
                 elif found == FUZZY_LOW:
                     level[j] = min(level[j], FUZZY_LOW)
             out[rest] = level
