@@ -158,3 +158,60 @@ def test_agreement_symmetric_and_reflexive(pairs: list[tuple[str, str]]) -> None
 def test_explicit_edge_inputs(text: str) -> None:
     assert isinstance(normalize_name(text), str)
     assert isinstance(name_key(text), str)
+
+
+# ---- the one-slip fit: its vectorised prefilter never hides a fit ---------------------------
+
+#: long words and a typing slip of each; short words and initials
+SLIPS = {
+    "lestari": "lestri", "setiawan": "setizwan", "haryati": "harytai", "agustina": "agstina",
+    "simanjuntak": "simanjunta", "hidayat": "hidyat", "wulandari": "wulanadri",
+}
+SHORT = ["dewi", "didik", "fitri", "rosma", "siti", "muhammad", "nur", "rina", "rini", "budi"]
+
+
+@st.composite
+def slip_pair(draw: st.DrawFn) -> tuple[str, str]:
+    """A name and a variant of it: a long word slipped, a word shortened to its initial or
+    dropped, words from elsewhere added (often no fit at all, sometimes one)."""
+    longs = draw(st.lists(st.sampled_from(sorted(SLIPS)), min_size=1, max_size=2, unique=True))
+    shorts = draw(st.lists(st.sampled_from(SHORT), max_size=2, unique=True))
+    words = shorts + longs
+    other = list(words)
+    for i, w in enumerate(other):
+        change = draw(st.sampled_from(["keep", "slip", "initial", "drop", "replace"]))
+        if change == "slip" and w in SLIPS:
+            other[i] = SLIPS[w]
+        elif change == "initial":
+            other[i] = w[0]
+        elif change == "drop" and len(other) > 1:
+            other[i] = ""
+        elif change == "replace":
+            other[i] = draw(st.sampled_from(SHORT + sorted(SLIPS)))
+    return " ".join(words), " ".join(w for w in other if w) or words[0]
+
+
+@given(st.lists(slip_pair(), min_size=1, max_size=12))
+def test_slip_prefilter_keeps_every_pair_that_fits_with_a_slip(
+    pairs: list[tuple[str, str]],
+) -> None:
+    """``name_agreement`` tries the one-slip fit (on names with an initial or an omitted word)
+    only on pairs its cheap vectorised bounds let through; trying it on every such pair must
+    not find one more."""
+    from nikmatch.names import similarity as sim
+
+    names = sorted({x for pair in pairs for x in pair})
+    index = sim.NameIndex(names)
+    a = [names.index(x) for x, _ in pairs]
+    b = [names.index(y) for _, y in pairs]
+    levels = index.agreement(pd.Series(a).to_numpy(), pd.Series(b).to_numpy())
+    features = index._features
+    assert features is not None
+    for (x, y), level in zip(pairs, levels.tolist(), strict=True):
+        shortened = len(x.split()) != len(y.split()) or any(
+            len(w) == 1 for w in f"{x} {y}".split()
+        )
+        if level >= sim.FUZZY_HIGH or x == y or not shortened:
+            continue  # names of one shape without initials are Jaro-Winkler's to judge
+        reference = sim._compatible(features, names.index(x), names.index(y), slips=True)
+        assert reference not in (sim.INITIALS, sim.FUZZY_HIGH), (x, y, level)

@@ -176,8 +176,12 @@ class _Features:
             informative = ~b.low & (word_len[b.word_code] > 1)
             rows, cols = b.word_name[informative], flat_key[informative]
             all_rows, all_cols = b.word_name, flat_key
+            long_word = informative & (word_len[b.word_code] >= SLIP_MIN_LENGTH)
+            long_rows, long_cols = b.word_name[long_word], flat_key[long_word]
+            long_text = b.word_code[long_word]
         else:
-            rows = cols = all_rows = all_cols = np.zeros(0, dtype=np.int64)
+            rows = cols = all_rows = all_cols = long_rows = long_cols = np.zeros(0, np.int64)
+            long_text = np.zeros(0, np.int64)
         self.has_initial = self.n_initials > 0
         self.signature_codes = pd.factorize(signature)[0]
         self.informative = sparse.csr_matrix(
@@ -190,6 +194,19 @@ class _Features:
             shape=(n, max(len(word_hash), 1)),
         )
         self.all_words.data[:] = 1
+        # informative words long enough to be met one typing slip away (see _fits)
+        self.long_words = sparse.csr_matrix(
+            (np.ones(len(long_rows), dtype=np.int32), (long_rows, long_cols)),
+            shape=(n, max(len(word_hash), 1)),
+        )
+        self.long_words.data[:] = 1
+        self.n_long = np.asarray(self.long_words.sum(axis=1), dtype=np.int64).ravel()
+        # each name's long informative words as text, for the one-slip check (CSR-like layout)
+        self.long_start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(long_rows, minlength=n), out=self.long_start[1:])
+        self.long_text = np.asarray(b.words, dtype=object)[long_text] if len(long_text) else (
+            np.zeros(0, dtype=object)
+        )
         self.informative_names, self.informative_keys = informative_parts(b, names)
         self.n_informative = np.asarray(
             [len(t.split()) for t in self.informative_names], dtype=np.int64
@@ -232,12 +249,14 @@ def _fits(
     long_keys: tuple[str, ...],
     *,
     slips: int = 0,
+    long_low: tuple[bool, ...] = (),
 ) -> bool:
     """Whether ``short`` fits in order inside ``long`` with enough informative agreement.
 
     With ``slips``, up to that many informative words of ``short`` may meet a word of ``long``
-    one typing slip away (an edit or a swap of neighbours; both words at least
-    :data:`SLIP_MIN_LENGTH` letters): ``d setizwan`` fits ``didik setiawan``.
+    one typing slip away (an edit or a swap of neighbours; both words informative, per
+    ``short_low`` and ``long_low``, and at least :data:`SLIP_MIN_LENGTH` letters):
+    ``d setizwan`` fits ``didik setiawan``.
     """
     j, initials, slipped = 0, 0, 0
     informative: set[str] = set()  # distinct informative keys that agree in full
@@ -263,6 +282,7 @@ def _fits(
                 if (
                     slipped < slips
                     and not low
+                    and not (long_low and long_low[jj])
                     and min(len(tok), len(other)) >= SLIP_MIN_LENGTH
                     and OSA.distance(tok, other, score_cutoff=1) <= 1
                 ):
@@ -294,7 +314,10 @@ def _compatible(f: _Features, i: int, k: int, *, slips: bool = False) -> int:
                 return INITIALS
     if _fits(ta, ka, la, tb, kb) or _fits(tb, kb, lb, ta, ka):
         return INITIALS
-    if slips and (_fits(ta, ka, la, tb, kb, slips=1) or _fits(tb, kb, lb, ta, ka, slips=1)):
+    if slips and (
+        _fits(ta, ka, la, tb, kb, slips=1, long_low=lb)
+        or _fits(tb, kb, lb, ta, ka, slips=1, long_low=la)
+    ):
         return FUZZY_HIGH
     return NONE
 
@@ -335,40 +358,74 @@ def _shared(
     return np.asarray(m[ra].multiply(m[rb]).sum(axis=1), dtype=np.int64).ravel()
 
 
+def _near_long_words(
+    f: _Features, ia: npt.NDArray[np.int64], ib: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Per pair of names: whether a long informative word of one is one typing slip from a
+    long informative word of the other (every word pair compared in compiled code)."""
+    count_a = f.long_start[ia + 1] - f.long_start[ia]
+    count_b = f.long_start[ib + 1] - f.long_start[ib]
+    per_pair = count_a * count_b
+    out = np.zeros(len(ia), dtype=bool)
+    total = int(per_pair.sum())
+    if total == 0:
+        return out
+    pair = np.repeat(np.arange(len(ia), dtype=np.int64), per_pair)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    wa = f.long_start[ia[pair]] + within // count_b[pair]
+    wb = f.long_start[ib[pair]] + within % count_b[pair]
+    text_a, text_b = f.long_text[wa], f.long_text[wb]
+    distance = cpdist(
+        text_a.tolist(), text_b.tolist(), scorer=OSA.distance, score_cutoff=1, workers=-1
+    )
+    near = (np.asarray(distance, dtype=np.int64) == 1)  # 0: the same word, not a slip
+    out[np.unique(pair[near])] = True
+    return out
+
+
 def _residue(
-    f: _Features, ra: npt.NDArray[np.int64], rb: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    """Positions of the pairs that may fit by initials or omitted words, allowing one word a
-    typing slip away (or that carry patronymics): cheap bounds first.
+    f: _Features, ra: npt.NDArray[np.int64], rb: npt.NDArray[np.int64], level: npt.NDArray[np.int8]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Positions of the pairs that may fit by initials or omitted words (or that carry
+    patronymics), and per position whether a fit with one word a typing slip away is to be
+    tried too: cheap bounds first.
 
     A fit needs two agreeing informative words, or one plus an initial; and every word of the
-    shorter name must meet a word of the other by key or by initial, but for one slipped word.
+    shorter name must meet a word of the other by key or by initial.  A fit with a slip (tried
+    only where ``level`` is below FUZZY_HIGH, which is all it can give) counts the slipped word
+    as informative and lets one word of the shorter name go unmet; both names then need a long
+    informative word the other lacks.
     """
     patronymic = f.has_patronymic[ra] | f.has_patronymic[rb]
     initials = f.n_initials[ra].astype(np.int64) + f.n_initials[rb]
     other = f.has_initial[ra] | f.has_initial[rb] | (f.n_tokens[ra] != f.n_tokens[rb])
     idx = np.flatnonzero(other | patronymic)
+    none = np.zeros(0, dtype=bool)
     if not len(idx):
-        return idx
+        return idx, none
     ia, ib = ra[idx], rb[idx]
     informative = _shared(f.informative, ia, ib)
-    # the slipped word counts as informative: one agreeing word, or just an initial, with it
-    keep = (informative >= 1) | (initials[idx] > 0)
-    idx, ia, ib, informative = (
-        idx[keep | patronymic[idx]],
-        ia[keep | patronymic[idx]],
-        ib[keep | patronymic[idx]],
-        informative[keep | patronymic[idx]],
-    )
+    initials = initials[idx]
+    strict = (informative >= 2) | ((informative >= 1) & (initials > 0))
+    slip = (level[idx] < FUZZY_HIGH) & ((informative >= 1) | (initials > 0))
+    if slip.any():  # a long informative word on each side that the other lacks, one slip apart
+        long_shared = _shared(f.long_words, ia[slip], ib[slip])
+        slip[slip] = (f.n_long[ia[slip]] > long_shared) & (f.n_long[ib[slip]] > long_shared)
+        slip[slip] = _near_long_words(f, ia[slip], ib[slip])
+    keep = strict | slip | patronymic[idx]
+    idx, ia, ib = idx[keep], ia[keep], ib[keep]
+    strict, slip, initials = strict[keep], slip[keep], initials[keep]
     if not len(idx):
-        return idx
+        return idx, none
     shared_all = _shared(f.all_words, ia, ib)
     indptr = np.asarray(f.all_words.indptr, dtype=np.int64)
     distinct = indptr[1:] - indptr[:-1]
     shortest = np.minimum(distinct[ia], distinct[ib]).astype(np.int64)
-    fits = shortest <= shared_all + initials[idx] + 1
-    out: npt.NDArray[np.int64] = idx[fits | patronymic[idx]]
-    return out
+    strict &= shortest <= shared_all + initials
+    slip &= shortest <= shared_all + initials + 1
+    keep = strict | slip | patronymic[idx]
+    out: npt.NDArray[np.int64] = idx[keep]
+    return out, slip[keep]
 
 
 def name_agreement(
@@ -449,9 +506,9 @@ class NameIndex:
             low_or_none = np.where(jw >= FUZZY_LOW_THRESHOLD, FUZZY_LOW, NONE)
             level = np.where(jw >= FUZZY_HIGH_THRESHOLD, FUZZY_HIGH, low_or_none).astype(np.int8)
             level[_one_slip(f, ra, rb)] = FUZZY_HIGH
-            idx = _residue(f, ra, rb)
-            for j in idx.tolist():
-                found = _compatible(f, int(ra[j]), int(rb[j]), slips=bool(level[j] < FUZZY_HIGH))
+            idx, may_slip = _residue(f, ra, rb, level)
+            for j, slips in zip(idx.tolist(), may_slip.tolist(), strict=True):
+                found = _compatible(f, int(ra[j]), int(rb[j]), slips=slips)
                 if found in (INITIALS, FUZZY_HIGH):
                     level[j] = max(level[j], found)
                 elif found == FUZZY_LOW:
