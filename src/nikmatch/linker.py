@@ -330,6 +330,14 @@ def _pairs_frame(
     return frame
 
 
+def _ambiguous_mask(pairs: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """The ``ambiguous`` column as booleans (all false for a pairs frame without it)."""
+    if "ambiguous" not in pairs.columns:
+        return np.zeros(len(pairs), dtype=bool)
+    out: npt.NDArray[np.bool_] = pairs["ambiguous"].to_numpy(dtype=bool)
+    return out
+
+
 @dataclass
 class _ResultBase:
     pairs: pd.DataFrame
@@ -344,9 +352,7 @@ class _ResultBase:
     def matches(self) -> pd.DataFrame:
         """The pairs at or above the threshold (most certain first), except ``ambiguous`` ones."""
         pairs = self.pairs
-        keep = pairs["match_probability"].to_numpy() >= self.threshold
-        if "ambiguous" in pairs.columns:
-            keep &= ~pairs["ambiguous"].to_numpy(dtype=bool)
+        keep = (pairs["match_probability"].to_numpy() >= self.threshold) & ~_ambiguous_mask(pairs)
         out: pd.DataFrame = pairs[keep]
         return out
 
@@ -355,13 +361,7 @@ class _ResultBase:
         """Pairs at or above the threshold left out of :attr:`matches`: one record matches,
         about as strongly, a record the model holds apart from the other (twins, say).  Which
         of the two people it is, a person decides: these belong in the review list."""
-        pairs = self.pairs
-        flagged = (
-            pairs["ambiguous"].to_numpy(dtype=bool)
-            if "ambiguous" in pairs.columns
-            else np.zeros(len(pairs), dtype=bool)
-        )
-        out: pd.DataFrame = pairs[flagged]
+        out: pd.DataFrame = self.pairs[_ambiguous_mask(self.pairs)]
         return out
 
     def _positions(self, id_l: Any, id_r: Any) -> tuple[int, int]:
@@ -743,9 +743,7 @@ def _given_pairs(
 def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Greedy one-to-one among matches: strongest first, each side used once (vectorised rounds).
     Ambiguous pairs take no part (they stay in the frame, flagged)."""
-    candidate = pairs["match_probability"].to_numpy() >= threshold
-    if "ambiguous" in pairs.columns:
-        candidate &= ~pairs["ambiguous"].to_numpy(dtype=bool)
+    candidate = (pairs["match_probability"].to_numpy() >= threshold) & ~_ambiguous_mask(pairs)
     matched = pairs[candidate].sort_values(
         ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
     )
