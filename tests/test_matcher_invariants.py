@@ -540,6 +540,13 @@ def test_a_record_matching_twins_equally_is_ambiguous_not_a_match() -> None:
     assert not result.matches["id_r"].isin([90003]).any()
     assert set(result.ambiguous.index) == set(ours.index)
     assert "ambiguous pairs to review" in result.summary()
+    from nikmatch.linker import AMBIGUOUS_NOTE
+
+    explained = result.explain(90001, 90003)
+    assert explained.notes == (AMBIGUOUS_NOTE,)
+    assert AMBIGUOUS_NOTE in str(explained)
+    assert explained.match_probability >= result.threshold  # the weights are as they were
+    assert result.explain(*result.matches[["id_l", "id_r"]].iloc[0]).notes == ()
     clusters = result.clusters.loc[[90001, 90002, 90003], "cluster_id"]
     assert clusters.nunique() == 3
     assert KEPT_APART.lower() in result.clusters.at[90003, "recommendation"].lower()

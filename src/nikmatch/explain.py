@@ -49,6 +49,8 @@ class Explanation:
     id_r: Any
     prior: float
     table: pd.DataFrame
+    #: What the weights alone do not say (e.g. why a pair above the threshold is no match).
+    notes: tuple[str, ...] = ()
 
     @property
     def match_weight(self) -> float:
@@ -74,6 +76,7 @@ class Explanation:
                 f"  {row.comparison:<13} {str(row.level)[:48]:<48} {row.contribution:+7.2f}{tf}"
                 f"   [{row.left} | {row.right}]"
             )
+        lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
@@ -82,7 +85,8 @@ class Explanation:
             f"weight {self.match_weight:+.2f}, "
             f"probability {self.match_probability:.4f}</p>"
         )
-        return head + self.table.to_html(index=False)
+        notes = "".join(f"<p>{note}</p>" for note in self.notes)
+        return head + self.table.to_html(index=False) + notes
 
     def waterfall(self, ax: Any = None) -> Any:
         """Draw a waterfall chart of the contributions (needs matplotlib); returns the axes."""

@@ -30,7 +30,7 @@ import warnings
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -394,9 +394,15 @@ class _ResultBase:
         ``.waterfall()`` on it in a notebook.
         """
         pl, pr = self._positions(id_l, id_r)
-        return explain_pair(
+        explanation = explain_pair(
             self.model, self.prepared, pl, pr, id_l=id_l, id_r=id_r, tf_source=self._tf_source
         )
+        held = self.ambiguous
+        lo, hi = min(pl, pr), max(pl, pr)
+        rows_l, rows_r = held["row_l"].to_numpy(), held["row_r"].to_numpy()
+        if bool(((np.minimum(rows_l, rows_r) == lo) & (np.maximum(rows_l, rows_r) == hi)).any()):
+            explanation = replace(explanation, notes=(*explanation.notes, AMBIGUOUS_NOTE))
+        return explanation
 
     def score_positions(self, left: I64, right: I64) -> F64:
         """Match weights (bits, with prior) of arbitrary record-position pairs."""
@@ -469,6 +475,13 @@ class LinkResult(_ResultBase):
 
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+
+#: The note on the explanation of an ambiguous pair (see :attr:`_ResultBase.ambiguous`).
+AMBIGUOUS_NOTE = (
+    "not a match although above the threshold: one of the two records matches, about as "
+    "strongly, another record that the model holds apart from the other one (twins, say); "
+    "which of the two people it is, a person decides"
+)
 
 #: Added to the recommendation of a record with a match that clustering kept apart.
 KEPT_APART = (
