@@ -1,0 +1,294 @@
+"""Labelled ceiling ("oracle"): how far a supervised classifier gets on nikmatch's own comparisons.
+
+    .venv/bin/python benchmarks/oracle.py                    # default train -> test rows, printed
+    .venv/bin/python benchmarks/oracle.py --out              # also write benchmarks/out/oracle.md
+    .venv/bin/python benchmarks/oracle.py --pairs gen-100k-s1+gen-100k-s3:gen-100k-s2
+
+nikmatch's Fellegi-Sunter (FS) model is unsupervised: it never sees which pairs are the same
+person.  This script asks what the *same comparison vectors* could give if it did.  For each
+``TRAIN:TEST`` row it runs ``nm.find_duplicates`` (default settings) on both generated registers,
+labels every candidate pair of ``result.pairs`` with the generated truth, trains a scikit-learn
+``HistGradientBoostingClassifier`` on the training register's pairs (gamma levels as categorical
+features plus the FS match weight), chooses the threshold that reaches precision 0.995 on the
+training pairs' 5-fold out-of-fold scores, and applies model and threshold to the test register's
+pairs.  ``TRAIN`` may pool several registers with ``+``.
+
+What the oracle is: an upper bound for *these comparison vectors and this classifier family*,
+trained with ground-truth labels that a registry office would not have at first.  If even it
+misses a recall target at the wanted precision, the gap lies in what the comparisons (and the
+records) carry, not in the unsupervised estimation.  What it is not: a target for the library, a
+bound for other comparisons or blocking (pairs blocking never proposed are lost to both), nor a
+model to ship.  "Best recall" columns choose the threshold on the test pairs themselves, so they
+are optimistic for FS and oracle alike.
+
+scikit-learn is not a nikmatch dependency: the classifier runs in a subprocess with the peers'
+venv ``benchmarks/.venv-baselines`` (``benchmarks/_oracle_fit.py``; scikit-learn arrives there
+with recordlinkage), created by ``.venv/bin/python benchmarks/accuracy.py --setup``.  Candidate
+pairs travel as temporary ``.npz`` files of levels, weights, probabilities and truth labels;
+only metrics are printed, never records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import _oracle_fit as fitting  # noqa: E402
+import accuracy  # noqa: E402
+import datasets  # noqa: E402
+
+DEFAULT_PAIRS = "gen-100k-s1:gen-100k-s2,gen-100k-s1-ayah:gen-100k-s2-ayah"
+FIT_SCRIPT = HERE / "_oracle_fit.py"
+SETUP_COMMAND = ".venv/bin/python benchmarks/accuracy.py --setup"
+
+
+@dataclass
+class Scored:
+    """One data set's candidate pairs as nikmatch scored them, labelled with the truth."""
+
+    name: str
+    path: Path  # the .npz handed to the classifier
+    gamma_names: tuple[str, ...]
+    match_probability: np.ndarray
+    truth: np.ndarray
+    matched: np.ndarray  # in result.matches (p >= threshold, not ambiguous)
+    n_true: int  # all true pairs, unordered and deduplicated
+
+
+@dataclass
+class Row:
+    """One ``TRAIN:TEST`` line of the table."""
+
+    train: list[str]
+    test: str
+
+    @property
+    def label(self) -> str:
+        return f"{'+'.join(self.train)} → {self.test}"
+
+
+# --- environment ----------------------------------------------------------------------------
+
+
+def classifier_python() -> Path:
+    """The peers' interpreter, with scikit-learn; exits with the command to run when missing."""
+    python = datasets.BASELINE_VENV / "bin" / "python"
+    if not python.exists():
+        sys.exit(f"oracle.py needs the peers' venv {python.parent.parent} (scikit-learn runs "
+                 f"there, never in the main venv); create it with: {SETUP_COMMAND}")
+    python = accuracy.baseline_python()  # refreshes it only if requirements-baselines.txt changed
+    probe = subprocess.run([str(python), "-c", "import sklearn"], capture_output=True, text=True,
+                           check=False)
+    if probe.returncode != 0:
+        sys.exit(f"scikit-learn is missing from {python} ({probe.stderr.strip().splitlines()[-1]});"
+                 f" it comes with recordlinkage from requirements-baselines.txt: {SETUP_COMMAND}")
+    return python
+
+
+# --- scoring with nikmatch ------------------------------------------------------------------
+
+
+def _pair_keys(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
+    low = np.minimum(left, right).astype(np.int64)
+    high = np.maximum(left, right).astype(np.int64)
+    return low * n + high
+
+
+def score_dataset(name: str, folder: Path) -> Scored:
+    """Run ``nm.find_duplicates`` on one data set and save its labelled pairs to ``folder``."""
+    import nikmatch as nm
+
+    started = time.perf_counter()
+    dataset = datasets.load(name)
+    if dataset.kind != "dedup":
+        raise ValueError(f"{name}: the oracle compares deduplication runs, not {dataset.kind}")
+    n = dataset.n_left
+    true_keys = np.unique(_pair_keys(dataset.true_pairs["id_l"].to_numpy(),
+                                     dataset.true_pairs["id_r"].to_numpy(), n))
+    result = nm.find_duplicates(dataset.left)
+    pairs = result.pairs
+    keys = _pair_keys(pairs["row_l"].to_numpy(), pairs["row_r"].to_numpy(), n)
+    if len(np.unique(keys)) != len(keys):
+        raise RuntimeError(f"{name}: result.pairs holds a pair twice; the counts would be wrong")
+    match_keys = _pair_keys(result.matches["row_l"].to_numpy(),
+                            result.matches["row_r"].to_numpy(), n)
+    gamma_names = tuple(c for c in pairs.columns if str(c).startswith("gamma_"))
+    scored = Scored(
+        name=name, path=folder / f"{name}.npz", gamma_names=gamma_names,
+        match_probability=pairs["match_probability"].to_numpy(np.float64),
+        truth=np.isin(keys, true_keys), matched=np.isin(keys, match_keys),
+        n_true=len(true_keys),
+    )
+    np.savez(
+        scored.path,
+        gamma=pairs[list(gamma_names)].to_numpy(np.int16),
+        gamma_names=np.array(gamma_names, dtype=str),
+        match_weight=pairs["match_weight"].to_numpy(np.float64),
+        match_probability=scored.match_probability,
+        truth=scored.truth,
+        n_true=np.int64(scored.n_true),
+    )
+    print(f"# {dataset.describe()}: {len(pairs):,} candidate pairs, "
+          f"{int(scored.truth.sum()):,} of them true; scored in "
+          f"{time.perf_counter() - started:.1f}s", file=sys.stderr)
+    del dataset, result, pairs
+    gc.collect()
+    return scored
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+
+def fs_metrics(train: list[Scored], test: Scored) -> dict[str, Any]:
+    """Blocking ceiling and the FS figures on the test pairs (recall over all true pairs)."""
+    p_test, y_test = test.match_probability, test.truth
+    tp = int(y_test[test.matched].sum())
+    fp = int(test.matched.sum()) - tp
+    train_p = np.concatenate([s.match_probability for s in train])
+    train_y = np.concatenate([s.truth for s in train])
+    train_threshold = fitting.best_threshold(train_p, train_y)
+    return {
+        "ceiling": int(y_test.sum()) / test.n_true,
+        "matches": {"precision": tp / (tp + fp) if tp + fp else math.nan,
+                    "recall": tp / test.n_true},
+        "at_train_threshold": fitting.precision_recall_at(p_test, y_test, train_threshold,
+                                                          test.n_true),
+        "best": fitting.precision_recall_at(p_test, y_test,
+                                            fitting.best_threshold(p_test, y_test), test.n_true),
+    }
+
+
+def run_classifier(python: Path, rows: list[Row], scored: dict[str, Scored], folder: Path,
+                   seed: int) -> list[dict[str, Any]]:
+    """All rows' classifier fits in one subprocess of the peers' venv."""
+    job = {"seed": seed, "precision": fitting.TARGET_PRECISION,
+           "rows": [{"train": [str(scored[t].path) for t in row.train],
+                     "test": str(scored[row.test].path)} for row in rows]}
+    job_path, out_path = folder / "job.json", folder / "result.json"
+    job_path.write_text(json.dumps(job))
+    # one OpenMP thread: these fits are small, and spinning threads crawl on a busy machine
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([str(python), str(FIT_SCRIPT), "--job", str(job_path),
+                           "--out", str(out_path)], capture_output=True, text=True, check=False,
+                          env=env)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"the classifier failed (exit {proc.returncode}):\n{tail}")
+    results: list[dict[str, Any]] = json.loads(out_path.read_text())
+    return results
+
+
+# --- table ----------------------------------------------------------------------------------
+
+HEADER = ("train → test", "blocking ceiling R", "FS matches P / R", "FS @ train thr. P / R",
+          "FS best R (test P ≥ 0.995)", "oracle @ train thr. P / R",
+          "oracle best R (test P ≥ 0.995)")
+
+
+def _pr(m: dict[str, Any]) -> str:
+    if math.isnan(m["precision"]):
+        return "– (none selected)"
+    return f"{m['precision']:.4f} / {m['recall']:.4f}"
+
+
+def _best(m: dict[str, Any]) -> str:
+    return "–" if math.isinf(m["threshold"]) else f"{m['recall']:.4f}"
+
+
+def table_lines(rows: list[Row], fs: list[dict[str, Any]],
+                oracle: list[dict[str, Any]]) -> list[str]:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
+    for row, f, o in zip(rows, fs, oracle, strict=True):
+        cells = [row.label, f"{f['ceiling']:.4f}", _pr(f["matches"]),
+                 _pr(f["at_train_threshold"]), _best(f["best"]), _pr(o["at_train_threshold"]),
+                 _best(o["best"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+NOTES = """\
+Recall is over all true pairs of the test register (unordered), also those blocking never
+proposed; the blocking ceiling is the share of them among nikmatch's candidate pairs
+(`result.pairs`), the most any classifier of those pairs can find. *FS matches*: nikmatch's
+`result.matches` (probability ≥ 0.99, ambiguous pairs excluded), as in accuracy.md. *@ train
+thr.*: the threshold reaching precision 0.995 on the training register's labelled pairs (for
+the oracle, on 5-fold out-of-fold scores), applied unchanged to the test register. *best R*: the
+most recall any threshold gives at precision ≥ 0.995 on the test pairs themselves (optimistic).
+The oracle is a scikit-learn HistGradientBoostingClassifier on the gamma levels and match
+weight, trained with the generated truth: an upper bound for these comparisons and this
+classifier family, not a target for the library."""
+
+
+def parse_pairs(text: str) -> list[Row]:
+    rows: list[Row] = []
+    for item in text.split(","):
+        train, sep, test = item.strip().partition(":")
+        if not sep or not train or not test or "+" in test:
+            raise argparse.ArgumentTypeError(f"expected TRAIN[+TRAIN...]:TEST, got {item!r}")
+        rows.append(Row(train=train.split("+"), test=test))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; exits non-zero when the peers' venv or scikit-learn is missing."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=parse_pairs, default=parse_pairs(DEFAULT_PAIRS),
+                        help=f"comma list of TRAIN:TEST (TRAIN may be a+b); default {DEFAULT_PAIRS}")
+    parser.add_argument("--seed", type=int, default=0, help="random_state of folds and model")
+    parser.add_argument("--out", nargs="?", const=str(accuracy.OUT), default=None,
+                        help="also write oracle.md (default folder benchmarks/out)")
+    args = parser.parse_args(argv)
+    rows: list[Row] = args.pairs
+
+    python = classifier_python()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nikmatch-oracle-") as tmp:
+        folder = Path(tmp)
+        scored: dict[str, Scored] = {}
+        for row in rows:
+            for name in [*row.train, row.test]:
+                if name not in scored:  # each data set is scored once per run
+                    scored[name] = score_dataset(name, folder)
+        for row in rows:
+            fields = {scored[name].gamma_names for name in [*row.train, row.test]}
+            if len(fields) > 1:
+                sys.exit(f"{row.label}: the data sets compare different fields (e.g. one has "
+                         "the father's name); train and test on the same kind of register")
+        fs = [fs_metrics([scored[t] for t in row.train], scored[row.test]) for row in rows]
+        print("# training the classifier ...", file=sys.stderr)
+        oracle = run_classifier(python, rows, scored, folder, args.seed)
+    print(f"# done in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+
+    lines = table_lines(rows, fs, oracle)
+    print("\n".join(lines))
+    if args.out:
+        folder = Path(args.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        title = "## Labelled ceiling: a supervised classifier on nikmatch's comparison vectors"
+        spec = ",".join(f"{'+'.join(row.train)}:{row.test}" for row in rows)
+        command = f"Rows: `benchmarks/oracle.py --pairs {spec} --seed {args.seed}`."
+        (folder / "oracle.md").write_text("\n".join([title, "", *lines, "", NOTES, "", command,
+                                                      ""]))
+        print(f"wrote {folder / 'oracle.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
