@@ -568,3 +568,49 @@ def test_a_list_record_matching_twins_equally_gets_no_best_match(one_to_one: boo
     assert sorted(result.ambiguous["id_r"].tolist()) == [90001, 90002]
     assert result.matches.empty
 
+
+
+def test_a_match_siblings_can_look_like_says_so_and_an_abbreviation_does_not() -> None:
+    """On one KK, ``ROBERT SITORUS`` / ``ROBERT PARLINDUNGAN SITORUS`` a year apart on the same
+    day is one person with a word omitted and a mistyped year, or two brothers: the match
+    stands, and both recommendations ask for the family card.  ``S. AMINAH`` / ``SITI AMINAH``
+    (an initial) is the abbreviation story: no such note."""
+    from nikmatch.linker import POSSIBLE_SIBLINGS
+    from nikmatch.synth import small_population
+
+    register, _ = small_population(seed=0)
+    family = {
+        "tempat_lahir": "BANDAR LAMPUNG",
+        "nama_ibu": "ESTER BR SIMAMORA",
+        "alamat": "JL. MAWAR NO. 7",
+        "rt": "002",
+        "rw": "003",
+        "kelurahan": "PANJANG SELATAN",
+        "kecamatan": "PANJANG",
+        "no_kk": "1871040702220009",
+    }
+    rows = pd.DataFrame(
+        [
+            {**family, "nik": "1871041112060001", "nama": "ROBERT SITORUS",
+             "tanggal_lahir": pd.Timestamp("2006-12-11"), "jenis_kelamin": "LAKI-LAKI"},
+            {**family, "nik": "1871041112050001", "nama": "ROBERT PARLINDUNGAN SITORUS",
+             "tanggal_lahir": pd.Timestamp("2005-12-11"), "jenis_kelamin": "LAKI-LAKI"},
+            {**family, "nik": "1871044303910001", "nama": "S. AMINAH", "nama_ibu": "FATIMAH",
+             "tanggal_lahir": pd.Timestamp("1991-03-03"), "jenis_kelamin": "PEREMPUAN"},
+            {**family, "nik": "1871044303910002", "nama": "SITI AMINAH", "nama_ibu": "FATIMAH",
+             "tanggal_lahir": pd.Timestamp("1991-03-08"), "jenis_kelamin": "PEREMPUAN"},
+        ],
+        index=[91001, 91002, 91003, 91004],
+    )
+    result = nm.find_duplicates(pd.concat([register, rows]))
+    clusters = result.clusters
+    assert clusters.at[91001, "cluster_id"] == clusters.at[91002, "cluster_id"]
+    assert clusters.at[91003, "cluster_id"] == clusters.at[91004, "cluster_id"]
+    for record in (91001, 91002):
+        assert POSSIBLE_SIBLINGS.lower() in str(clusters.at[record, "recommendation"]).lower()
+    for record in (91003, 91004):
+        assert POSSIBLE_SIBLINGS.lower() not in str(clusters.at[record, "recommendation"]).lower()
+    noted = clusters["recommendation"].astype(str).str.lower().str.contains(
+        POSSIBLE_SIBLINGS.lower(), regex=False
+    )
+    assert int(noted.sum()) == 2
