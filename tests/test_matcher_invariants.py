@@ -233,6 +233,27 @@ def test_an_equal_match_to_two_people_is_flagged_ambiguous_and_a_clear_one_is_no
     assert len(set(together.labels.tolist())) == 1
 
 
+def test_a_field_missing_on_one_twin_does_not_decide_which_twin_a_record_is() -> None:
+    """``PUTRI MULYANI N.`` (record 0) fits twin ``... NOVITASARI`` (1) and twin ``... NOVI`` (2)
+    alike; the father's name, missing on record 1, adds 12 bits to 0~2 only.  Compared on the
+    fields both matches have, the two are a tie: record 0 joins neither twin."""
+    left, right = np.array([0, 0], dtype=np.int64), np.array([1, 2], dtype=np.int64)
+    weights = np.array([22.3, 34.6])
+    nan = np.nan
+    # name, date, mother, father, KK
+    parts = np.array([[7.6, 7.3, 13.1, nan, 12.8], [7.6, 7.3, 13.1, 12.3, 12.8]])
+
+    def direct(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return np.where((np.minimum(a, b) == 1) & (np.maximum(a, b) == 2), -17.9, 20.0)
+
+    whole = cluster_matches(3, left, right, weights, scorer=direct)
+    assert whole.ambiguous.tolist() == [False, False]
+    assert whole.labels[0] == whole.labels[2]  # the stronger whole weight wins: the wrong twin
+    shared = cluster_matches(3, left, right, weights, scorer=direct, parts=parts)
+    assert shared.ambiguous.tolist() == [True, True]
+    assert len(set(shared.labels.tolist())) == 3
+
+
 def _groups_of(labels: npt.NDArray[np.int64]) -> set[frozenset[int]]:
     groups: dict[int, set[int]] = {}
     for i, label in enumerate(labels.tolist()):

@@ -110,9 +110,15 @@ def cluster_matches(
     scorer: PairScorer | None = None,
     min_internal_weight: float = -5.0,
     max_cluster_size: int = 20,
+    parts: F64 | None = None,
 ) -> Clustering:
     """Clusters of the matched pairs, and which pairs were too ambiguous to join (see
     :class:`Clustering`); arguments as for :func:`cluster_pairs`.
+
+    ``parts`` (optional, one row per matched pair): each comparison's contribution to the
+    pair's weight, ``NaN`` where a value is missing.  With it, a record's two matches are
+    compared on the fields present in both (a parent's name missing on one twin's record does
+    not decide which twin a record is); without it, on their whole weights.
 
     >>> import numpy as np
     >>> # record 0 matches 1 and 2 equally well, and 1 and 2 are two people (twins)
@@ -179,6 +185,7 @@ def cluster_matches(
                 direct[g],
                 min_internal_weight,
                 max_cluster_size,
+                None if parts is None else parts[in_comp],
             )
             ambiguous[in_comp] = unsure
             # new_labels: 0..k-1 per member; keep 0 as the old label
@@ -196,6 +203,7 @@ def _split_component(
     direct: F64 | None,
     min_internal_weight: float,
     max_cluster_size: int,
+    parts: F64 | None = None,
 ) -> tuple[I64, npt.NDArray[np.bool_]]:
     """Rebuild the component from its strongest matches down (Kruskal's order), joining two
     groups only when no two of their members have a very negative direct weight (the ``triu``
@@ -221,7 +229,9 @@ def _split_component(
         bad[iu[neg], ju[neg]] = True
         bad |= bad.T
     has_bad = bool(bad.any())
-    ambiguous = _ambiguous_edges(el, er, weights, bad) if has_bad else np.zeros(len(el), bool)
+    ambiguous = (
+        _ambiguous_edges(el, er, weights, bad, parts) if has_bad else np.zeros(len(el), bool)
+    )
     group = list(range(k))  # each member's group
     held: dict[int, list[int]] = {i: [i] for i in range(k)}  # each group's members
     for e in np.argsort(-weights, kind="stable").tolist():  # strongest first
@@ -252,16 +262,22 @@ AMBIGUITY_BITS = 1.0
 
 
 def _ambiguous_edges(
-    el: I64, er: I64, weights: F64, bad: npt.NDArray[np.bool_]
+    el: I64, er: I64, weights: F64, bad: npt.NDArray[np.bool_], parts: F64 | None = None
 ) -> npt.NDArray[np.bool_]:
     """Per edge: whether its record has another match, about as strong, to a record that the
-    model holds apart from this edge's other record.
+    model holds apart from this edge's other record.  With ``parts`` (per edge and comparison,
+    ``NaN`` where missing) two matches are compared on the comparisons present in both.
 
     >>> bad = np.zeros((3, 3), bool); bad[1, 2] = bad[2, 1] = True
     >>> _ambiguous_edges(np.array([0, 0]), np.array([1, 2]), np.array([14.0, 14.5]), bad).tolist()
     [True, True]
     >>> _ambiguous_edges(np.array([0, 0]), np.array([1, 2]), np.array([14.0, 20.0]), bad).tolist()
     [False, False]
+    >>> # 6 bits apart only through a field missing on one side: compared on the others, a tie
+    >>> parts = np.array([[8.0, 6.0], [8.0, np.nan]])
+    >>> _ambiguous_edges(np.array([0, 0]), np.array([1, 2]), np.array([14.0, 8.0]), bad,
+    ...                  parts).tolist()
+    [True, True]
     """
     out = np.zeros(len(el), dtype=bool)
     ends = np.concatenate([el, er])
@@ -274,9 +290,15 @@ def _ambiguous_edges(
         if hi - lo < 2:
             continue
         mine = order[lo:hi]  # the edges of one record
-        partner, strength = others[mine], w[mine]
-        clash = bad[np.ix_(partner, partner)] & (
-            np.abs(strength[:, None] - strength[None, :]) <= AMBIGUITY_BITS
-        )
+        partner = others[mine]
+        if parts is None:
+            strength = w[mine]
+            gap = np.abs(strength[:, None] - strength[None, :])
+        else:
+            mine_parts = parts[edge[mine]]
+            both = ~np.isnan(mine_parts)[:, None, :] & ~np.isnan(mine_parts)[None, :, :]
+            delta = np.nan_to_num(mine_parts[:, None, :] - mine_parts[None, :, :])
+            gap = np.abs(np.where(both, delta, 0.0).sum(axis=2))
+        clash = bad[np.ix_(partner, partner)] & (gap <= AMBIGUITY_BITS)
         out[edge[mine[clash.any(axis=1)]]] = True
     return out

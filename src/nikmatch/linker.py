@@ -853,15 +853,31 @@ def _cluster_above(result: _ResultBase) -> tuple[pd.DataFrame, Clustering]:
     pairs = result.pairs
     above = pairs["match_probability"].to_numpy() >= result.threshold
     matches = pairs[above]
+    left = matches["row_l"].to_numpy(dtype=np.int64)
     found = cluster_matches(
         result.prepared.n,
-        matches["row_l"].to_numpy(dtype=np.int64),
+        left,
         matches["row_r"].to_numpy(dtype=np.int64),
         matches["match_weight"].to_numpy(dtype=np.float64),
         scorer=result.score_positions,
+        parts=_parts(result, matches, left),
     )
     pairs.loc[above, "ambiguous"] = found.ambiguous
     return matches, found
+
+
+def _parts(result: _ResultBase, pairs: pd.DataFrame, left: I64) -> F64 | None:
+    """Each comparison's contribution to the weights of ``pairs``, ``NaN`` where a value is
+    missing (level 0); ``None`` when ``pairs`` lacks a comparison's levels."""
+    columns = [f"gamma_{name}" for name in result.model.names]
+    if not set(columns) <= set(pairs.columns):
+        return None
+    levels = pairs[columns].to_numpy(dtype=np.int8)
+    parts = result.model.contributions(
+        result.prepared, levels, left, tf_source=result._tf_source
+    )
+    parts[levels == 0] = np.nan
+    return parts
 
 
 def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd.DataFrame:

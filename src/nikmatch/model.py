@@ -309,6 +309,24 @@ class Model:
             total += self.tf_adjustments(prepared, levels, left, tf_source=tf_source).sum(axis=1)
         return total
 
+    def contributions(
+        self,
+        prepared: Prepared,
+        levels: npt.NDArray[np.int8],
+        left: I64,
+        *,
+        tf_source: int | None = None,
+    ) -> F64:
+        """Each comparison's contribution (bits: level weight plus term-frequency adjustment),
+        shape ``(n_pairs, n_comparisons)``; ``prior_weight`` plus a row's sum is the pair's
+        match weight (:meth:`score_levels`)."""
+        out = np.zeros(levels.shape, dtype=np.float64)
+        for j, w in enumerate(self.level_weights()):
+            out[:, j] = w[levels[:, j]]
+        if len(levels):
+            out += self.tf_adjustments(prepared, levels, left, tf_source=tf_source)
+        return out
+
     # ---- persistence ---------------------------------------------------------------------
     def update_from_labels(
         self,
