@@ -4,9 +4,12 @@ Clusters are connected components of the match graph (scipy's compiled
 ``connected_components``).  A chain ``A~B~C`` can join two records ``A`` and ``C`` that the
 model, asked directly, says are different people (twins linked through a shared misspelled
 record, say).  :func:`cluster_pairs` therefore re-scores every pair inside each component of
-three or more records and rebuilds the component from its strongest matches down, joining two
-groups only while no pair inside has a direct weight below ``min_internal_weight`` and no
-cluster exceeds ``max_cluster_size``.  Only those (rare) components are visited in Python.
+three or more records (one vectorised call) and rebuilds the components where some pair is held
+apart (direct weight below ``min_internal_weight``) or that are too large, from their strongest
+matches down, joining two groups only while no pair inside is held apart and no cluster exceeds
+``max_cluster_size``.  Only those (rare) components are visited in Python.  A record matching two
+records held apart about equally well joins neither; :func:`cluster_matches` also says which
+matches were such ambiguous ones.
 
 >>> import numpy as np
 >>> left, right = np.array([0, 1, 3]), np.array([1, 2, 4])
