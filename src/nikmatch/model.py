@@ -301,12 +301,8 @@ class Model:
         tf_source: int | None = None,
     ) -> F64:
         """Match weights (bits, including the prior) of pairs with the given levels."""
-        weights = self.level_weights()
-        total = np.full(len(levels), self.prior_weight, dtype=np.float64)
-        for j, w in enumerate(weights):
-            total += w[levels[:, j]]
-        if len(levels):
-            total += self.tf_adjustments(prepared, levels, left, tf_source=tf_source).sum(axis=1)
+        parts = self.contributions(prepared, levels, left, tf_source=tf_source)
+        total: F64 = self.prior_weight + parts.sum(axis=1)
         return total
 
     def contributions(
@@ -320,11 +316,13 @@ class Model:
         """Each comparison's contribution (bits: level weight plus term-frequency adjustment),
         shape ``(n_pairs, n_comparisons)``; ``prior_weight`` plus a row's sum is the pair's
         match weight (:meth:`score_levels`)."""
-        out = np.zeros(levels.shape, dtype=np.float64)
+        out = (
+            self.tf_adjustments(prepared, levels, left, tf_source=tf_source)
+            if len(levels)
+            else np.zeros(levels.shape, dtype=np.float64)
+        )
         for j, w in enumerate(self.level_weights()):
-            out[:, j] = w[levels[:, j]]
-        if len(levels):
-            out += self.tf_adjustments(prepared, levels, left, tf_source=tf_source)
+            out[:, j] += w[levels[:, j]]
         return out
 
     # ---- persistence ---------------------------------------------------------------------
