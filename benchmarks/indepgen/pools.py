@@ -390,7 +390,7 @@ TWIN_SOUNDALIKE = [
 def weights(n: int, s: float = 0.95) -> np.ndarray:
     """Zipf-like probabilities for ``n`` items in order of popularity.
 
-    >>> [round(x, 3) for x in weights(3, 1.0)]
+    >>> [round(float(x), 3) for x in weights(3, 1.0)]
     [0.545, 0.273, 0.182]
     """
     raw = 1.0 / np.arange(1, n + 1, dtype=float) ** s
