@@ -15,7 +15,8 @@ of blocking, the system's own time (fit + predict, data in memory) and its peak 
 On generated data sets the true pairs are also broken down by the generator's truth, printed
 and written to ``accuracy.md`` as more tables after the main one: recall at the system's
 threshold by how the extra record came about (a pair counts toward the scenario of each of its
-records that is not a first record), by kind of difference (toward each kind applied to either
+records that is not a first record; in a list link, the pair of a listed resident and the
+register record of its own NIK is "(own record)"), by kind of difference (toward each kind applied to either
 record), by number of differences (of both records together), and the twin pairs merged by how
 the twins' names relate (``synth.TWIN_NAME_KINDS``; names that sound alike cannot be told from
 one person entered twice).
@@ -225,6 +226,9 @@ def breakdowns(dataset: datasets.Dataset, predicted: pd.DataFrame) -> dict[str, 
     scenario = [
         sorted({x, y} - {"original"}) or ["original"] for x, y in zip(scen_l, scen_r, strict=True)
     ]
+    if link and "own_record" in left.columns:  # a listed resident and the record of its NIK
+        own = left["own_record"].to_numpy()[a] == b
+        scenario = [["(own record)"] if o else s for o, s in zip(own, scenario, strict=True)]
     kinds_l, kinds_r = left["corruptions"].to_numpy()[a], right["corruptions"].to_numpy()[b]
     kinds = [
         sorted({k for k in f"{x};{y}".split(";") if k}) or ["(none)"]

@@ -222,8 +222,10 @@ def _to_positions(pairs: pd.DataFrame, index_l: pd.Index, index_r: pd.Index) -> 
     return out.reset_index(drop=True)
 
 
-#: Truth columns of generated records carried by a :class:`Dataset` (positional, like ``left``).
-TRUTH_COLUMNS = ("scenario", "corruptions", "differences", "twin_names")
+#: Truth columns of generated records carried by a :class:`Dataset` (positional, like ``left``;
+#: ``own_record``: for a listed resident, the position of the register record whose NIK the row
+#: carries).
+TRUTH_COLUMNS = ("scenario", "corruptions", "differences", "twin_names", "own_record")
 
 
 def _truth_of(truth: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
@@ -265,6 +267,7 @@ def generated_link(n_list: int, n_register: int, seed: int) -> Dataset:
         "corruptions": list_truth["corruptions"].to_numpy(),
         "differences": list_truth["corruptions"].str.count(";").to_numpy()
         + list_truth["corruptions"].ne("").to_numpy(),
+        "own_record": register.index.get_indexer(list_truth["own_record_id"]),
     }, index=list_truth.index)
     return Dataset(
         name=f"rekam-{_size(n_list)}-{_size(n_register)}-s{seed}", kind="link", schema="siak",
