@@ -18,10 +18,10 @@ comes out close to the 2020 census of a Sumatran city: about 26% under 15 and 6-
 over, nobody over 90.  Siblings who are not twins are born at least 300 days apart (10-14
 months: :func:`space_births` moves dates that fall closer).  Children share the household's
 KK number, address and RT/RW and have their mother's name as ``nama_ibu``; the head's mother,
-when she lives in the household, is his ``nama_ibu``.  Twins (same birth date, names that go
+when she lives in the household, is his ``nama_ibu``. Twins (same birth date, names that go
 together: :func:`~nikmatch.synth.names.twin_names`) and a son named after his father are
-planted at configurable rates and reported as groups; apart from such a son, no two members of a household share a full name (a repeated
-name is drawn again, see :func:`repeated_names`).
+planted at configurable rates and reported as groups; apart from such a son, no two members of
+a household share a full name (a repeated name is drawn again, see :func:`repeated_names`).
 
 >>> import datetime as dt
 >>> from nikmatch.synth.geography import Geography
