@@ -11,6 +11,15 @@ pairs as files; this script scores all of them with :mod:`nikmatch.evaluate`.  C
 pairwise precision / recall / F1, false merges among known hard negatives (twins, family,
 common name) where the data set records them, pairs completeness (PC) and reduction ratio (RR)
 of blocking, the system's own time (fit + predict, data in memory) and its peak memory.
+
+On generated data sets the true pairs are also broken down by the generator's truth, printed
+and written to ``accuracy.md`` as more tables after the main one: recall at the system's
+threshold by how the extra record came about (a pair counts toward the scenario of each of its
+records that is not a first record; in a list link, the pair of a listed resident and the
+register record of its own NIK is "(own record)"), by kind of difference (toward each kind applied to either
+record), by number of differences (of both records together), and the twin pairs merged by how
+the twins' names relate (``synth.TWIN_NAME_KINDS``; names that sound alike cannot be told from
+one person entered twice).
 """
 
 from __future__ import annotations
@@ -167,10 +176,133 @@ def score(dataset: datasets.Dataset, result: dict[str, Any], out: Path) -> dict[
             metrics["hard_negatives_clustered"] = {
                 k: int(together[kinds == k].sum()) for k in sorted(set(kinds.tolist()))
             }
+    if dataset.truth is not None:
+        metrics.update(breakdowns(dataset, predicted))
     metrics["seconds"] = result["seconds"]
     metrics["peak_rss_mb"] = result.get("peak_rss_mb")
     metrics["version"] = result.get("system", "")
     return metrics
+
+
+# --- recall by story -------------------------------------------------------------------------
+
+
+def _found(true: pd.DataFrame, predicted: pd.DataFrame, *, link: bool) -> np.ndarray:
+    """Whether each true pair is among the predicted pairs."""
+    def keys(frame: pd.DataFrame, size: int) -> np.ndarray:
+        a = frame["id_l"].to_numpy(dtype=np.int64)
+        b = frame["id_r"].to_numpy(dtype=np.int64)
+        if not link:
+            a, b = np.minimum(a, b), np.maximum(a, b)
+        return a * size + b
+
+    size = int(max(true[["id_l", "id_r"]].to_numpy().max(initial=0),
+                   predicted[["id_l", "id_r"]].to_numpy().max(initial=0))) + 1
+    return np.isin(keys(true, size), keys(predicted, size))
+
+
+def _count(labels: list[list[str]], found: np.ndarray) -> dict[str, list[int]]:
+    """[found, total] per label; a pair counts toward each of its labels."""
+    out: dict[str, list[int]] = {}
+    for pair_labels, hit in zip(labels, found.tolist(), strict=True):
+        for label in pair_labels:
+            cell = out.setdefault(label, [0, 0])
+            cell[0] += int(hit)
+            cell[1] += 1
+    return out
+
+
+def breakdowns(dataset: datasets.Dataset, predicted: pd.DataFrame) -> dict[str, Any]:
+    """Recall by scenario, by difference kind and by number of differences, and twin pairs
+    merged by how their names relate (generated data sets, whose truth is known)."""
+    assert dataset.truth is not None
+    link = dataset.kind == "link"
+    left = dataset.truth
+    right = dataset.truth_right if dataset.truth_right is not None else left
+    true = dataset.true_pairs
+    a, b = true["id_l"].to_numpy(), true["id_r"].to_numpy()
+    found = _found(true, predicted, link=link)
+    scen_l, scen_r = left["scenario"].to_numpy()[a], right["scenario"].to_numpy()[b]
+    scenario = [
+        sorted({x, y} - {"original"}) or ["original"] for x, y in zip(scen_l, scen_r, strict=True)
+    ]
+    if link and "own_record" in left.columns:  # a listed resident and the record of its NIK
+        own = left["own_record"].to_numpy()[a] == b
+        scenario = [["(own record)"] if o else s for o, s in zip(own, scenario, strict=True)]
+    kinds_l, kinds_r = left["corruptions"].to_numpy()[a], right["corruptions"].to_numpy()[b]
+    kinds = [
+        sorted({k for k in f"{x};{y}".split(";") if k}) or ["(none)"]
+        for x, y in zip(kinds_l, kinds_r, strict=True)
+    ]
+    total = left["differences"].to_numpy()[a] + right["differences"].to_numpy()[b]
+    number = [[str(int(t)) if t < 4 else "4+"] for t in total]
+    out: dict[str, Any] = {
+        "recall_by_scenario": _count(scenario, found),
+        "recall_by_difference": _count(kinds, found),
+        "recall_by_n_differences": _count(number, found),
+    }
+    hard = dataset.hard_negatives
+    if hard is not None and "twin_names" in left.columns and not link:
+        twins = hard[hard["kind"].astype(str) == "twins"]
+        names = left["twin_names"].to_numpy()
+        x, y = names[twins["id_l"].to_numpy()], names[twins["id_r"].to_numpy()]
+        label = [[str(p) if p == q else "(triplets)"] for p, q in zip(x, y, strict=True)]
+        merged = _found(twins, predicted, link=False)
+        out["twins_merged_by_names"] = _count(label, merged)
+    return out
+
+
+#: The breakdown tables: metric key, title, first column, order of rows, whether cells are
+#: recall (found / total) or merges (merged / total).
+BREAKDOWNS = (
+    ("recall_by_scenario", "Recall by how the extra record came about", "scenario", True),
+    ("recall_by_n_differences", "Recall by number of differences (both records)", "differences",
+     True),
+    ("recall_by_difference", "Recall by kind of difference (either record)", "difference", True),
+    ("twins_merged_by_names", "Twin pairs merged, by how the twins' names relate", "twin names",
+     False),
+)
+
+
+def _order(key: str, labels: set[str]) -> list[str]:
+    if key == "recall_by_scenario":
+        known = [s for s in ("original", *_synth_scenarios()) if s in labels]
+        return known + sorted(labels - set(known))
+    if key == "recall_by_n_differences":
+        return sorted(labels, key=lambda x: (len(x), x))
+    return sorted(labels)
+
+
+def _synth_scenarios() -> tuple[str, ...]:
+    from nikmatch.synth import SCENARIOS
+
+    return tuple(SCENARIOS)
+
+
+def breakdown_lines(rows: list[Row]) -> list[str]:
+    """The breakdown tables (one column per data set and system) as markdown lines."""
+    lines: list[str] = []
+    for key, title, first, is_recall in BREAKDOWNS:
+        cols = [r for r in rows if r.status == "ok" and r.metrics.get(key)]
+        if not cols:
+            continue
+        labels = _order(key, {label for r in cols for label in r.metrics[key]})
+        header = [first, *(f"{r.dataset} {r.system}" for r in cols)]
+        what = "recall (true pairs)" if is_recall else "merged / twin pairs"
+        lines += ["", f"**{title}**: {what}", "",
+                  "| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+        for label in labels:
+            cells = [label]
+            for r in cols:
+                found, total = r.metrics[key].get(label, [0, 0])
+                if not total:
+                    cells.append("–")
+                elif is_recall:
+                    cells.append(f"{found / total:.3f} ({total})")
+                else:
+                    cells.append(f"{found} / {total}")
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 # --- table ----------------------------------------------------------------------------------
@@ -334,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
                 row = Row(dataset.name, system.name, status="failed")
             rows.append(row)
 
-    lines = table_lines(rows)
+    lines = table_lines(rows) + breakdown_lines(rows)
     print("\n".join(lines))
     if args.out:
         folder = Path(args.out)

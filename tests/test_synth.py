@@ -236,7 +236,7 @@ def test_duplicates_differ_as_documented(population: tuple[pd.DataFrame, pd.Data
             ).all()
     assert (dup["nik"].to_numpy() != base["nik"].to_numpy()).all()
     # clean duplicates have the very same name
-    name_kinds = "islamic|spelling|title|initials|join|typo|drop|order"
+    name_kinds = "islamic|spelling|title|initials|join|typo|drop|order|add_word"
     first_kinds = truth.loc[~extra].set_index("person_id")["corruptions"].loc[dup.index]
     clean = ~(truth.loc[extra, "corruptions"].str.contains(name_kinds).to_numpy()
               | first_kinds.str.contains(name_kinds).to_numpy())

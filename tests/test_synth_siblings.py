@@ -21,7 +21,17 @@ from nikmatch.synth.households import (
     space_births,
     whole_years,
 )
-from nikmatch.synth.names import TRADITIONS, draw_names, sibling_variant
+from nikmatch.synth.names import (
+    ABDUL_SECOND,
+    ADOK_FEMALE,
+    ADOK_MALE,
+    BALINESE_ORDER,
+    TRADITIONS,
+    TWIN_NAME_KINDS,
+    TWIN_PAIRS,
+    draw_names,
+    sibling_variant,
+)
 
 REFERENCE = dt.date(2026, 1, 1)
 CHILD = ROLES.index("child")
@@ -141,21 +151,53 @@ def test_no_repeated_names_in_a_household_but_father_and_son(people: People) -> 
     ].any())
 
 
-def test_same_sex_twins_have_similar_names(people: People) -> None:
+def test_twins_have_names_that_go_together(people: People) -> None:
+    """Twins carry two different names, each made of pool words; same-sex twins mostly share
+    all words but one; names that sound alike stay a small share."""
     rows = np.flatnonzero(
         (people["twin_group"] >= 0) & (np.arange(people["age"].size) != people["twin_group"])
     )
-    same_sex = rows[people["female"][rows] == people["female"][rows - 1]]
-    assert same_sex.size > 5
+    assert rows.size > 5
+    pool = _pool_words()
+    kinds = people["twin_names"][rows]
+    assert set(kinds) <= set(TWIN_NAME_KINDS)
+    same_sex = people["female"][rows] == people["female"][rows - 1]
     one_word = 0
-    for row in same_sex:
+    for row, kind, same in zip(rows, kinds, same_sex, strict=True):
         a, b = str(people["name"][row - 1]).split(), str(people["name"][row]).split()
         assert a != b
+        assert set(a) <= pool
+        assert set(b) <= pool
         differ = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
-        if len(a) == len(b) and len(differ) == 1:
-            one_word += 1
+        if kind in ("one_letter", "rhyme", "arabic_pair", "sound_alike") and same:
+            assert len(a) == len(b)
+            assert len(differ) == 1
+            pair = frozenset(differ[0])
+            assert pair in _TABLE[kind]
+            if kind == "one_letter":
+                assert _edits(*differ[0]) == 1
+        if kind == "shared_word" and same and len(differ) == 1:
             assert _edits(*differ[0]) >= 2  # not a spelling variant (KHODIJAH, KHADIJAH)
-    assert one_word >= 0.9 * same_sex.size  # variants: one given word differs
+        one_word += bool(same and len(a) == len(b) and len(differ) == 1)
+    assert one_word >= 0.5 * same_sex.sum()
+    assert (kinds == "sound_alike").mean() < 0.1
+
+
+_TABLE = {kind: {frozenset(p[:2]) for p in pairs} for kind, pairs in TWIN_PAIRS.items()}
+
+
+def _pool_words() -> set[str]:
+    words: set[str] = {"I", "NI", "BR", "BIN", "BINTI", "PUTRA", "PUTRI", "SAPUTRA"}
+    words.update(w for order in BALINESE_ORDER for w in order)
+    for t in TRADITIONS.values():
+        for pool in (t.male, t.female):
+            for token in (*pool.single, *pool.first, *pool.last):
+                words.update(token.split())
+        for token in t.surnames:
+            words.update(token.split())
+    for token in (*ADOK_MALE, *ADOK_FEMALE, *ABDUL_SECOND):
+        words.update(token.split())
+    return words
 
 
 def _edits(a: str, b: str) -> int:

@@ -4,8 +4,9 @@ Nothing here is real: the people, names, NIKs and KK numbers are drawn from seed
 generators; only the region codes and names are the public Kemendagri table.
 
 * :func:`generate_population` -- a register of ``n`` records (canonical SIAK columns) in which
-  some residents hold two or three NIKs, and its truth (person of each record, scenario,
-  hard-negative groups);
+  some residents hold two or three NIKs (:data:`SCENARIOS`: moved, entered twice on one KK, a
+  whole family re-registered...), and its truth (person of each record, scenario, the
+  differences of each record (:data:`DIFFERENCE_KINDS`), hard-negative groups);
 * :func:`generate_unrecorded_list` -- a "belum rekam" list linked to such a register;
 * :func:`true_pairs`, :func:`hard_negative_pairs`, :func:`true_links` -- the labelled pairs;
 * :func:`small_population` -- 2,000 records for examples.
@@ -20,6 +21,8 @@ True
 from __future__ import annotations
 
 from nikmatch.synth.corrupt import NameNoise
+from nikmatch.synth.differences import DIFFERENCE_KINDS
+from nikmatch.synth.names import TWIN_NAME_KINDS
 from nikmatch.synth.population import (
     CANONICAL_COLUMNS,
     EXTRA_COLUMNS,
@@ -35,9 +38,11 @@ from nikmatch.synth.unrecorded import generate_unrecorded_list, true_links
 
 __all__ = [
     "CANONICAL_COLUMNS",
+    "DIFFERENCE_KINDS",
     "EXTRA_COLUMNS",
     "HARD_NEGATIVE_KINDS",
     "SCENARIOS",
+    "TWIN_NAME_KINDS",
     "NameNoise",
     "SynthConfig",
     "generate_population",

@@ -19,18 +19,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "DEFAULT_DAYS",
     "NameNoise",
     "abbreviate",
     "add_title",
+    "add_word",
+    "apply_dates",
+    "apply_name_kinds",
+    "apply_place_variants",
+    "can_join_or_split",
     "corrupt_dates",
     "corrupt_names",
     "drop_word",
+    "has_islamic_form",
     "islamic_form",
     "join_or_split",
     "mistype_date",
@@ -182,6 +190,38 @@ _KEYBOARD = {
 }
 
 
+_ISLAMIC_WORD = re.compile(
+    r"\b(?:MUHAMMAD|ABDUL|" + "|".join(sorted(_FORMS, key=len, reverse=True)) + r")\b"
+)
+_SPLIT_WORD = re.compile(r"\b(?:" + "|".join(_SPLIT_PREFIXES) + r")[A-Z]{3,}")
+
+
+def has_islamic_form(names: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Whether each name has a word :func:`islamic_form` can rewrite (missing names: False).
+
+    >>> has_islamic_form(np.array(["MUHAMMAD RIZKI", "BUDI SANTOSO", None], dtype=object))
+    array([ True, False, False])
+    """
+    return np.fromiter(
+        (isinstance(v, str) and _ISLAMIC_WORD.search(v) is not None for v in names),
+        dtype=bool,
+        count=names.size,
+    )
+
+
+def can_join_or_split(names: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Whether :func:`join_or_split` changes each name: two words or more, or one to split.
+
+    >>> can_join_or_split(np.array(["NURHAYATI", "SLAMET", "ADI NUGROHO"], dtype=object))
+    array([ True, False,  True])
+    """
+    return np.fromiter(
+        (isinstance(v, str) and (" " in v or _SPLIT_WORD.search(v) is not None) for v in names),
+        dtype=bool,
+        count=names.size,
+    )
+
+
 def old_spelling(name: str, *, vowels: bool = True) -> str:
     """Write a name in pre-1972 spelling: j→dj, y→j, c→tj, kh→ch (and u→oe unless told not).
 
@@ -230,15 +270,21 @@ def islamic_form(name: str, rng: np.random.Generator) -> str:
     return " ".join(words)
 
 
-def add_title(name: str, female: bool, rng: np.random.Generator) -> str:
+def add_title(name: str, female: bool, rng: np.random.Generator, muslim: bool = True) -> str:
     """Add a title before (``H.``, ``HJ.``, ``DRS.``...) or a degree after (``, S.PD``).
+
+    The pilgrimage titles (``H.``, ``HJ.``, ``KH.``, ``HAJI``, ``HAJJAH``) only for Muslims.
 
     >>> rng = np.random.default_rng(5)
     >>> add_title("SITI AMINAH", True, rng), add_title("BUDI SANTOSO", False, rng)
     ('SITI AMINAH, S.PD', 'KH. BUDI SANTOSO')
+    >>> add_title("I WAYAN SUDARMA", False, np.random.default_rng(1), muslim=False)
+    'DR. I WAYAN SUDARMA'
     """
     if rng.random() < 0.55:
-        pool = _TITLES_BEFORE_F if female else _TITLES_BEFORE_M
+        pool: tuple[str, ...] = _TITLES_BEFORE_F if female else _TITLES_BEFORE_M
+        if not muslim:
+            pool = tuple(t for t in pool if t[:1] not in "HK")
         return f"{pool[int(rng.integers(0, len(pool)))]} {name}"
     return f"{name}{_TITLES_AFTER[int(rng.integers(0, len(_TITLES_AFTER)))]}"
 
@@ -300,17 +346,35 @@ def drop_word(name: str, rng: np.random.Generator) -> str:
 
 
 def swap_words(name: str, rng: np.random.Generator) -> str:
-    """Swap two adjacent words (``RIZKI MUHAMMAD``).
+    """Reorder the words: swap two adjacent words (``RIZKI MUHAMMAD``) or, in a name of three
+    words or more, put the last word first (``SAPUTRA MUHAMMAD RIZKI``: a family or second
+    name written first).
 
     >>> swap_words("MUHAMMAD RIZKI", np.random.default_rng(0))
     'RIZKI MUHAMMAD'
+    >>> sorted({swap_words("MUHAMMAD RIZKI SAPUTRA", np.random.default_rng(s)) for s in range(6)})
+    ['MUHAMMAD SAPUTRA RIZKI', 'RIZKI MUHAMMAD SAPUTRA', 'SAPUTRA MUHAMMAD RIZKI']
     """
     words = name.split(" ")
     if len(words) < 2:
         return name
+    if len(words) >= 3 and rng.random() < 0.3:
+        return " ".join([words[-1], *words[:-1]])
     i = int(rng.integers(0, len(words) - 1))
     words[i], words[i + 1] = words[i + 1], words[i]
     return " ".join(words)
+
+
+def add_word(name: str, word: str) -> str:
+    """Write one more word at the end of a name: a second given name or family name left out
+    of the other record, or a patronymic (``BIN AHMAD``, ``BINTI SALEH``).
+
+    >>> add_word("WATI", "YULIANTI"), add_word("SITI AMINAH", "BINTI SALEH"), add_word("ADI", "")
+    ('WATI YULIANTI', 'SITI AMINAH BINTI SALEH', 'ADI')
+    """
+    if not word or name.endswith(f" {word}") or name == word:
+        return name
+    return f"{name} {word}"
 
 
 def spelling_variant(name: str, rng: np.random.Generator) -> str:
@@ -331,14 +395,21 @@ def spelling_variant(name: str, rng: np.random.Generator) -> str:
 def typo(text: str, rng: np.random.Generator) -> str:
     """One keyboard slip: a neighbouring key, a dropped, doubled or transposed letter.
 
+    The slip falls in a word chosen uniformly among the words of three letters or more, so a
+    short word (``WATI``, ``NUR``) is as likely to be mistyped as a long one.  A word's first
+    letter is never replaced or dropped.
+
     >>> rng = np.random.default_rng(4)
     >>> [typo("HARYANTO", rng) for _ in range(3)]
     ['HARYATNO', 'HARYANTOO', 'HARYANOT']
+    >>> sorted({typo("WATI YULIANTI", np.random.default_rng(s)).split()[0] for s in range(9)})
+    ['WATI', 'WATTI', 'WTAI']
     """
-    letters = [i for i, c in enumerate(text) if c.isalpha()]
-    if len(letters) < 3:
+    spans = [m.span() for m in re.finditer(r"[A-Z]{3,}", text)]
+    if not spans:
         return text
-    i = letters[int(rng.integers(1, len(letters)))]
+    start, end = spans[int(rng.integers(0, len(spans)))] if len(spans) > 1 else spans[0]
+    i = int(rng.integers(start + 1, end))
     kind = int(rng.integers(0, 4))
     if kind == 0:
         near = _KEYBOARD.get(text[i], "AEIOU")
@@ -348,8 +419,6 @@ def typo(text: str, rng: np.random.Generator) -> str:
     if kind == 2:
         return text[:i] + text[i] + text[i:]
     j = i - 1
-    if not text[j].isalpha():
-        return text[:i] + text[i + 1 :]
     return text[:j] + text[i] + text[j] + text[i + 1 :]
 
 
@@ -385,6 +454,7 @@ _NAME_STEPS = (
     "old_spelling",
     "join_split",
     "drop_word",
+    "add_word",
     "word_order",
     "initials",
     "spelling",
@@ -393,24 +463,86 @@ _NAME_STEPS = (
 )
 
 
-def _name_step(kind: str, name: str, female: bool, rng: np.random.Generator) -> str:
+def _name_step(
+    kind: str,
+    name: str,
+    female: bool,
+    rng: np.random.Generator,
+    word: str = "",
+    muslim: bool = True,
+) -> tuple[str, str]:
+    """Apply one variation; return the new name and the kind really applied."""
     if kind == "islamic_form":
-        return islamic_form(name, rng)
+        return islamic_form(name, rng), kind
     if kind == "old_spelling":
-        return old_spelling(name, vowels=bool(rng.random() < 0.8))
+        return old_spelling(name, vowels=bool(rng.random() < 0.8)), kind
     if kind == "join_split":
-        return join_or_split(name, rng)
+        return join_or_split(name, rng), kind
     if kind == "drop_word":
-        return drop_word(name, rng)
+        return drop_word(name, rng), kind
+    if kind == "add_word":
+        return add_word(name, word), kind
     if kind == "word_order":
-        return swap_words(name, rng)
+        return swap_words(name, rng), kind
     if kind == "initials":
-        return abbreviate(name, rng)
+        return abbreviate(name, rng), kind
     if kind == "spelling":
-        return spelling_variant(name, rng)
+        if any(a in name for a, _ in _SPELLING):
+            return spelling_variant(name, rng), kind
+        return typo(name, rng), "typo"
     if kind == "typo":
-        return typo(name, rng)
-    return add_title(name, female, rng)
+        return typo(name, rng), kind
+    return add_title(name, female, rng, muslim), kind
+
+
+def apply_name_kinds(
+    rng: np.random.Generator,
+    names: npt.NDArray[np.object_],
+    female: npt.NDArray[np.bool_],
+    draws: Mapping[str, npt.NDArray[np.bool_]],
+    words: npt.NDArray[np.object_] | None = None,
+    muslim: npt.NDArray[np.bool_] | None = None,
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """Apply the variations chosen per row (``draws[kind][row]``); return names and kinds.
+
+    Kinds are those of :class:`NameNoise` plus ``add_word`` (the word to add per row in
+    ``words``); ``muslim`` says per row whether a pilgrimage title may be added (default:
+    yes).  They are applied in a fixed order; a kind that changes nothing (no word to drop in
+    a one-word name) is not reported, and a spelling variant that finds no spelling to vary is
+    a typing slip and reported as ``typo``.  Missing names (``None``) stay missing.
+    Only the rows with some variation are visited.
+
+    >>> new, kinds = apply_name_kinds(
+    ...     np.random.default_rng(0), np.array(["WATI YULIANTI", "ADI"], dtype=object),
+    ...     np.array([True, False]), {"drop_word": np.array([True, True])})
+    >>> new.tolist(), kinds.tolist()
+    (['WATI', 'ADI'], ['drop_word', ''])
+    """
+    n = names.size
+    any_kind = np.zeros(n, dtype=bool)
+    for mask in draws.values():
+        any_kind |= mask
+    rows = np.flatnonzero(any_kind)
+    new = names.copy()
+    kinds = np.full(n, "", dtype=object)
+    order = [k for k in _NAME_STEPS if k in draws]
+    for row in rows:
+        value = names[row]
+        if not isinstance(value, str) or value == "":
+            continue
+        name = value
+        applied: list[str] = []
+        for kind in order:
+            if draws[kind][row]:
+                word = str(words[row]) if words is not None and kind == "add_word" else ""
+                pilgrim = True if muslim is None else bool(muslim[row])
+                changed, done = _name_step(kind, name, bool(female[row]), rng, word, pilgrim)
+                if changed != name:
+                    name = changed
+                    applied.append(done)
+        new[row] = name
+        kinds[row] = ";".join(dict.fromkeys(applied)) if name != value else ""  # may cancel
+    return new, kinds
 
 
 def corrupt_names(
@@ -419,11 +551,13 @@ def corrupt_names(
     female: npt.NDArray[np.bool_],
     birth_year: npt.NDArray[np.int64],
     noise: NameNoise,
+    muslim: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
     """Apply :class:`NameNoise` to each name; return new names and the kinds applied.
 
     Old spelling is three times as likely for people born before 1960 and never for people
-    born after 1985; titles only for people born at least 22 years before 2026.  Missing
+    born after 1985; titles only for people born at least 22 years before 2026 (pilgrimage
+    titles only where ``muslim``, default everyone).  Missing
     names (``None``) stay missing.
 
     >>> rng = np.random.default_rng(3)
@@ -431,7 +565,7 @@ def corrupt_names(
     ...                            np.array([False, True]), np.array([1990, 1950]),
     ...                            NameNoise(typo=1.0, islamic_form=1.0))
     >>> new.tolist(), kinds.tolist()
-    (['MJHAMMED RIZKI', 'SITTUE AMINAH'], ['islamic_form;typo', 'islamic_form;typo'])
+    (['UMHAMMED RIZKI', 'STTIE AMINAH'], ['islamic_form;typo', 'islamic_form;typo'])
     """
     n = names.size
     old_factor = np.where(birth_year < 1960, 3.0, np.where(birth_year < 1985, 1.0, 0.0))
@@ -439,25 +573,17 @@ def corrupt_names(
     draws = {f.name: rng.random(n) < getattr(noise, f.name) for f in fields(noise)}
     draws["old_spelling"] = rng.random(n) < noise.old_spelling * old_factor
     draws["title"] &= title_ok
-    any_kind = np.zeros(n, dtype=bool)
-    for mask in draws.values():
-        any_kind |= mask
-    present = np.array([isinstance(v, str) and v != "" for v in names], dtype=bool)
-    rows = np.flatnonzero(any_kind & present)
-    new = names.copy()
-    kinds = np.full(n, "", dtype=object)
-    for row in rows:
-        name = str(names[row])
-        applied: list[str] = []
-        for kind in _NAME_STEPS:
-            if draws[kind][row]:
-                changed = _name_step(kind, name, bool(female[row]), rng)
-                if changed != name:
-                    name = changed
-                    applied.append(kind)
-        new[row] = name
-        kinds[row] = ";".join(applied) if name != names[row] else ""  # steps may cancel out
-    return new, kinds
+    return apply_name_kinds(rng, names, female, draws, muslim=muslim)
+
+
+#: Dates SIAK records for an unknown birthday (month, day; ``0`` = the person's own month),
+#: with how often a retyping officer falls back on each.
+DEFAULT_DAYS: tuple[tuple[tuple[int, int], float], ...] = (
+    ((7, 1), 0.4),
+    ((12, 31), 0.3),
+    ((1, 1), 0.2),
+    ((0, 15), 0.1),
+)
 
 
 def mistype_date(
@@ -467,12 +593,17 @@ def mistype_date(
     *,
     earliest: dt.date = dt.date(1900, 1, 1),
     latest: dt.date = dt.date(2199, 12, 31),
+    default_day: tuple[int, int] | None = None,
 ) -> dt.date:
-    """A plausible mistyping of a date: day/month swap, a one-digit slip, or a default date.
+    """A plausible mistyping of a date: a day/month swap, a one-digit slip, the year off by one
+    or a default date (``default_day`` = (month, day) when given).
 
-    ``kind`` is ``"swap"``, ``"digit"``, ``"default"`` or ``None`` (digit slips, and swaps when
-    the day is 12 or less).  The result is always a real date between ``earliest`` and
-    ``latest`` and different from ``day`` (falling back to the next or previous day).
+    ``kind`` is ``"swap"``, ``"digit"``, ``"year"``, ``"default"`` or ``None`` (digit slips,
+    and swaps when the day is 12 or less).  ``"year"`` keeps day and month and moves the year
+    by one either way (an age turned into a year, or the last digit of the year slipped);
+    ``"default"`` is 1 July, 31 December, 1 January or the 15th of the month (what SIAK
+    records for an unknown birthday).  The result is always a real date between ``earliest``
+    and ``latest`` and different from ``day`` (falling back to the next or previous day).
 
     >>> rng = np.random.default_rng(0)
     >>> mistype_date(dt.date(1985, 3, 12), rng, "swap")
@@ -480,7 +611,9 @@ def mistype_date(
     >>> mistype_date(dt.date(1985, 3, 12), rng, "digit")
     datetime.date(1986, 3, 12)
     >>> mistype_date(dt.date(1985, 3, 12), rng, "default")
-    datetime.date(1985, 12, 31)
+    datetime.date(1985, 7, 1)
+    >>> mistype_date(dt.date(1984, 2, 29), rng, "year")
+    datetime.date(1985, 2, 28)
     """
     if kind is None:
         kind = "swap" if day.day <= 12 and day.day != day.month and rng.random() < 0.4 else "digit"
@@ -489,8 +622,26 @@ def mistype_date(
             return dt.date(day.year, day.day, day.month)
         kind = "digit"
     if kind == "default":
-        options = [d for d in (dt.date(day.year, 7, 1), dt.date(day.year, 12, 31)) if d != day]
-        return options[int(rng.integers(0, len(options)))]
+        options = []
+        days = ((default_day, 1.0),) if default_day else DEFAULT_DAYS
+        for (month, dom), weight in days:
+            option = dt.date(day.year, month or day.month, dom)
+            if option != day and earliest <= option <= latest:
+                options.append((option, weight))
+        if options:
+            weights = np.array([w for _, w in options])
+            pick = int(rng.choice(len(options), p=weights / weights.sum()))
+            return options[pick][0]
+        kind = "digit"
+    if kind == "year":
+        step = 1 if rng.random() < 0.5 else -1
+        for year in (day.year + step, day.year - step):
+            new = dt.date(year, day.month, min(day.day, 28 if day.month == 2 else 31))
+            if day.month == 2 and day.day == 29 and year % 4 == 0:
+                new = dt.date(year, 2, 29)
+            if earliest <= new <= latest:
+                return new
+        kind = "digit"
     text = f"{day.day:02d}{day.month:02d}{day.year:04d}"
     for _ in range(20):
         pos = (0, 1, 2, 3, 6, 7)[int(rng.integers(0, 6))]
@@ -508,6 +659,54 @@ def mistype_date(
     return after if after <= latest else day - dt.timedelta(days=1)
 
 
+def apply_dates(
+    rng: np.random.Generator,
+    days: npt.NDArray[np.datetime64],
+    kinds: npt.NDArray[np.object_],
+    *,
+    latest: dt.date,
+    defaults: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.object_]]:
+    """Mistype the dates whose ``kinds`` entry is ``swap``, ``digit``, ``year`` or ``default``.
+
+    ``defaults`` (optional, ``MMDD`` per row, 0 = any) fixes the default date of a row.
+
+    Returns the new dates and the kinds applied (``date_swap``...; ``""`` where nothing
+    changed).  A swap is only possible with a day of 12 or less that differs from the month,
+    else the slip is a digit; results stay between ``latest`` minus 95 years and ``latest``.
+    Only the rows to change are visited.
+
+    >>> days = np.array(["1985-03-20", "1990-05-20", "2001-01-09"], dtype="datetime64[D]")
+    >>> new, done = apply_dates(np.random.default_rng(0), days,
+    ...                         np.array(["year", "", "swap"], dtype=object),
+    ...                         latest=dt.date(2025, 12, 31))
+    >>> [str(d) for d in new], done.tolist()
+    (['1984-03-20', '1990-05-20', '2001-09-01'], ['date_year', '', 'date_swap'])
+    """
+    earliest = latest.replace(year=latest.year - 95, day=min(latest.day, 28))
+    new = days.copy()
+    out_kind = np.full(days.size, "", dtype=object)
+    for row in np.flatnonzero(kinds != ""):
+        old = days[row].astype(dt.date)
+        kind = str(kinds[row])
+        if kind == "swap" and not (old.day <= 12 and old.day != old.month):
+            kind = "digit"
+        fixed = int(defaults[row]) if defaults is not None else 0
+        default_day = (fixed // 100, fixed % 100) if fixed else None
+        changed = mistype_date(
+            old, rng, kind, earliest=earliest, latest=latest, default_day=default_day
+        )
+        if changed != old and earliest <= changed <= latest:
+            new[row] = np.datetime64(changed, "D")
+            year_only = abs(changed.year - old.year) == 1 and changed.month == old.month and (
+                changed.day == old.day or (old.month == 2 and old.day == 29)
+            )
+            if kind in ("digit", "year"):  # a slip of the year's last digit by one is a year
+                kind = "year" if year_only else "digit"
+            out_kind[row] = f"date_{kind}"
+    return new, out_kind
+
+
 def corrupt_dates(
     rng: np.random.Generator,
     days: npt.NDArray[np.datetime64],
@@ -516,11 +715,12 @@ def corrupt_dates(
     digit: float,
     default: float,
     latest: dt.date,
+    year: float = 0.0,
 ) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.object_]]:
     """Mistype a share of dates (``datetime64[D]``); return new dates and kinds applied.
 
-    Results stay between ``latest`` minus 95 years and ``latest`` (a slip in the decade digit
-    would otherwise make people of 110).
+    Each date gets at most one of a day/month swap, a digit slip, the year off by one or a
+    default date, with the given probabilities (see :func:`apply_dates`).
 
     >>> rng = np.random.default_rng(0)
     >>> days = np.array(["1985-03-12", "1990-05-20"], dtype="datetime64[D]")
@@ -530,23 +730,13 @@ def corrupt_dates(
     (['1985-12-03', '1990-05-28'], ['date_swap', 'date_digit'])
     """
     n = days.size
-    earliest = latest.replace(year=latest.year - 95, day=min(latest.day, 28))
     u = rng.random(n)
     kind = np.full(n, "", dtype=object)
-    kind[u < swap + digit + default] = "default"
+    kind[u < swap + digit + year + default] = "default"
+    kind[u < swap + digit + year] = "year"
     kind[u < swap + digit] = "digit"
     kind[u < swap] = "swap"
-    new = days.copy()
-    out_kind = np.full(n, "", dtype=object)
-    for row in np.flatnonzero(kind != ""):
-        old = days[row].astype(dt.date)
-        if kind[row] == "swap" and not (old.day <= 12 and old.day != old.month):
-            kind[row] = "digit"
-        changed = mistype_date(old, rng, str(kind[row]), earliest=earliest, latest=latest)
-        if changed != old and earliest <= changed <= latest:
-            new[row] = np.datetime64(changed, "D")
-            out_kind[row] = f"date_{kind[row]}"
-    return new, out_kind
+    return apply_dates(rng, days, kind, latest=latest)
 
 
 def place_variants(
@@ -557,12 +747,24 @@ def place_variants(
     >>> rng = np.random.default_rng(1)
     >>> new, changed = place_variants(rng, np.array(["BANDAR LAMPUNG"] * 3, dtype=object), 1.0)
     >>> new.tolist()
-    ['BANDAR LAMPUNF', 'BANDAR AMPUNG', 'BANDR LAMPUNG']
+    ['BANDAR LAPUNG', 'BNADAR LAMPUNG', 'BANDARLAMPUNG']
     """
-    rows = np.flatnonzero(rng.random(places.size) < rate)
+    return apply_place_variants(rng, places, rng.random(places.size) < rate)
+
+
+def apply_place_variants(
+    rng: np.random.Generator, places: npt.NDArray[np.object_], rows: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]:
+    """Write the places of birth of the rows marked in ``rows`` differently.
+
+    >>> new, changed = apply_place_variants(np.random.default_rng(1),
+    ...     np.array(["METRO", "BANDAR LAMPUNG"], dtype=object), np.array([False, True]))
+    >>> new.tolist(), changed.tolist()
+    (['METRO', 'B. LAMPUNG'], [False, True])
+    """
     new = places.copy()
     changed = np.zeros(places.size, dtype=bool)
-    for row in rows:
+    for row in np.flatnonzero(rows):
         value = places[row]
         if not isinstance(value, str):
             continue

@@ -18,10 +18,10 @@ comes out close to the 2020 census of a Sumatran city: about 26% under 15 and 6-
 over, nobody over 90.  Siblings who are not twins are born at least 300 days apart (10-14
 months: :func:`space_births` moves dates that fall closer).  Children share the household's
 KK number, address and RT/RW and have their mother's name as ``nama_ibu``; the head's mother,
-when she lives in the household, is his ``nama_ibu``.  Twins (same birth date, similar given
-names) and a son named after his father are planted at configurable rates and reported as
-groups; apart from such a son, no two members of a household share a full name (a repeated
-name is drawn again, see :func:`repeated_names`).
+when she lives in the household, is his ``nama_ibu``. Twins (same birth date, names that go
+together: :func:`~nikmatch.synth.names.twin_names`) and a son named after his father are
+planted at configurable rates and reported as groups; apart from such a son, no two members of
+a household share a full name (a repeated name is drawn again, see :func:`repeated_names`).
 
 >>> import datetime as dt
 >>> from nikmatch.synth.geography import Geography
@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nikmatch.synth.geography import Geography
-from nikmatch.synth.names import TRADITIONS, draw_names, draw_surnames, sibling_variant
+from nikmatch.synth.names import TRADITIONS, draw_names, draw_surnames, twin_names
 
 __all__ = [
     "HOUSEHOLD_TYPES",
@@ -338,6 +338,7 @@ def build_people(
     twin_rate: float = 0.01,
     father_son_rate: float = 0.01,
     migrant_share: float = 0.3,
+    sound_alike_twins: float = 0.03,
 ) -> Columns:
     """Build exactly ``n`` people in households; one array per attribute (see the source).
 
@@ -346,7 +347,10 @@ def build_people(
     ``father_name``, ``district`` (position in ``geo.districts``), ``village``, ``address``,
     ``rt``, ``rw``, ``kk_date``, ``nik_district`` (6-digit code of first registration),
     ``place_of_birth``, ``religion``, ``occupation``, ``mother_row`` (row of the mother when
-    she is in the register), ``twin_group``, ``father_son_group`` (-1 when none).
+    she is in the register), ``twin_group``, ``father_son_group`` (-1 when none) and
+    ``twin_names`` (how a twin's name relates to the other twin's, one of
+    :data:`~nikmatch.synth.names.TWIN_NAME_KINDS`; empty for others).  ``sound_alike_twins``
+    is the share of same-sex twin pairs named two spellings of one sound (``NAYLA``/``NAILA``).
 
     >>> from nikmatch.synth.geography import Geography
     >>> rng = np.random.default_rng(1)
@@ -508,13 +512,30 @@ def build_people(
     first_row = start[household]  # the household's rows: first_row[i] to last_row[i]
     last_row = first_row + np.bincount(household, minlength=n_hh)[household]
 
-    def vary(row: int) -> None:  # a twin of the same sex: a name like the other twin's
+    twin_kind = np.full(total, "", dtype=object)
+
+    def vary(row: int) -> None:  # a twin: a name that goes with the other twin's
         tr = TRADITIONS[trad_names[tradition[row]]]
-        others = name[first_row[row] : last_row[row]].tolist()
-        name[row] = sibling_variant(rng, str(name[row - 1]), tr, bool(female[row]), others)
+        members = range(int(first_row[row]), int(last_row[row]))
+        others = [str(name[i]) for i in members if i not in (row, row - 1)]
+        eldest = bool(twin_group[row - 1] == row - 1)  # may change: no twin before it
+        name[row - 1], name[row], kind = twin_names(
+            rng,
+            str(name[row - 1]),
+            str(name[row]),
+            tr,
+            bool(female[row - 1]),
+            bool(female[row]),
+            can_change_first=eldest,
+            avoid=others,
+            sound_alike=sound_alike_twins,
+        )
+        twin_kind[row] = kind
+        if eldest:
+            twin_kind[row - 1] = kind
 
     draw(np.arange(total))
-    variant = twin & (female == np.roll(female, 1))
+    variant = twin.copy()
     for row in np.flatnonzero(variant):
         vary(int(row))
 
@@ -678,5 +699,6 @@ def build_people(
         "occupation": _occupations(rng, age, female, role),
         "mother_row": mother_row,
         "twin_group": twin_group,
+        "twin_names": twin_kind,
         "father_son_group": father_son_group,
     }

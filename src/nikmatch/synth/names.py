@@ -36,11 +36,14 @@ __all__ = [
     "AVOIDED_NAMES",
     "BALINESE_ORDER",
     "TRADITIONS",
+    "TWIN_NAME_KINDS",
+    "TWIN_PAIRS",
     "Pool",
     "Tradition",
     "draw_names",
     "draw_surnames",
     "sibling_variant",
+    "twin_names",
     "zipf_weights",
 ]
 
@@ -196,10 +199,15 @@ _JAVANESE = Tradition(
             "ADITYA",
             "FAJAR",
             "RIZKY",
+            "RAMA",
+            "DEWA",
             "DANU",
             "YOGA",
             "GALIH",
             "ANDI",
+            "INDRA",
+            "ARYA",
+            "REZA",
             "DANANG",
             "PUJI",
             "TONI",
@@ -217,6 +225,14 @@ _JAVANESE = Tradition(
             "NANANG",
             "GILANG",
             "RAHMAT",
+            "RAKA",
+            "ANGGA",
+            "RANGGA",
+            "DANI",
+            "DONI",
+            "ALDO",
+            "NANDO",
+            "ARGA",
         ),
         last=(
             "SANTOSO",
@@ -306,12 +322,16 @@ _JAVANESE = Tradition(
             "AYU",
             "DIAN",
             "RINI",
+            "RANI",
+            "DINA",
             "NOVI",
             "FITRI",
             "YUNI",
             "TITIK",
             "ERNI",
             "LINDA",
+            "LINA",
+            "DIAH",
             "ANI",
             "NINA",
             "RETNO",
@@ -329,6 +349,10 @@ _JAVANESE = Tradition(
             "NURUL",
             "SUCI",
             "TIARA",
+            "DINI",
+            "NANDA",
+            "NINDA",
+            "BULAN",
         ),
         last=(
             "WAHYUNI",
@@ -361,6 +385,8 @@ _JAVANESE = Tradition(
             "RATNASARI",
             "SULISTYOWATI",
             "HARYATI",
+            "SAPUTRI",
+            "AMALIA",
             "PURNAMASARI",
         ),
     ),
@@ -713,6 +739,8 @@ _ISLAMIC = Tradition(
             "RIZKI",
             "MUHAMMAD",
             "ILHAM",
+            "REZA",
+            "FAHMI",
             "FAHRI",
             "HASAN",
             "YUSUF",
@@ -737,9 +765,16 @@ _ISLAMIC = Tradition(
             "FAUZAN",
             "NAUFAL",
             "ZAKI",
+            "ADAM",
+            "RIZA",
             "AZKA",
             "RASYID",
             "FIKRI",
+            "IKHWAN",
+            "SYAMSUL",
+            "FITRA",
+            "ZAKY",
+            "RAFFI",
         ),
         last=(
             "RIZKI",
@@ -807,6 +842,8 @@ _ISLAMIC = Tradition(
             "ZAHRA",
             "KHADIJAH",
             "AULIA",
+            "NAYLA",
+            "SALMA",
             "NABILA",
             "SALSABILA",
             "ANISA",
@@ -815,6 +852,8 @@ _ISLAMIC = Tradition(
             "SITI",
             "ALYA",
             "NAILA",
+            "KEISHA",
+            "NAJWA",
             "AZZAHRA",
             "SYIFA",
             "KHOIRUNNISA",
@@ -822,6 +861,19 @@ _ISLAMIC = Tradition(
             "ZAKIYAH",
             "LAILATUL",
             "INAYAH",
+            "SALWA",
+            "NAJLA",
+            "ZAHIRA",
+            "HUSNAH",
+            "HABIBAH",
+            "HAWA",
+            "ALIA",
+            "AULYA",
+            "ANNISA",
+            "NABILLA",
+            "KEYSHA",
+            "RIZKA",
+            "AMALIA",
         ),
         last=(
             "AMINAH",
@@ -1193,6 +1245,8 @@ _CHRISTIAN = Tradition(
             "FRANSISKA",
             "BERNADETA",
             "SUSANA",
+            "SARA",
+            "ELISA",
             "REGINA",
             "MONIKA",
             "LIDIA",
@@ -1345,6 +1399,7 @@ def draw_names(
                     np.where(three, _pick(rng, pool.last, k, _LAST_EXPONENT), last),
                 )
             last = np.where(last == first, "", last)
+            middle = np.where(middle == last, "", middle)  # never one word twice
         if single.any():
             first[single] = _pick(rng, pool.single, int(single.sum()), _SINGLE_EXPONENT)
             middle[single] = ""
@@ -1407,7 +1462,7 @@ def sibling_variant(
     'MUHAMMAD RASYID'
     >>> sibling_variant(np.random.default_rng(0), "MUHAMMAD RIZKI", TRADITIONS["islamic"], False,
     ...                 avoid={"MUHAMMAD RASYID"})
-    'MUHAMMAD RAFIF'
+    'MUHAMMAD RAFI'
     """
     pool = tradition.female if female else tradition.male
     words = name.split(" ")
@@ -1445,6 +1500,217 @@ def sibling_variant(
         if options:
             words[position] = options[int(rng.integers(0, len(options)))]
     return " ".join(words)
+
+
+#: How the names of twins relate (``truth["twin_names"]``), with the share of same-sex and of
+#: boy-girl twin pairs given each (see :func:`twin_names`).
+TWIN_NAME_KINDS: tuple[str, ...] = (
+    "shared_word",
+    "one_letter",
+    "rhyme",
+    "arabic_pair",
+    "sound_alike",
+    "unrelated",
+)
+_SAME_SEX_TWIN_SHARES = (0.36, 0.22, 0.12, 0.09, 0.03, 0.18)
+_CROSS_SEX_TWIN_SHARES = (0.0, 0.14, 0.12, 0.08, 0.0, 0.66)
+#: Word pairs given to twins: ``(word, word, sexes, slot)``; sexes ``M``/``F`` (both twins) or
+#: ``X`` (a boy with the first word, a girl with the second); slot ``first`` or ``last`` given
+#: word.  Every word is in a pool, so each twin carries a name in its own right; the pairs of a
+#: kind other than ``sound_alike`` have different phonetic keys (``NAYLA``/``NAILA`` do not).
+TWIN_PAIRS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "one_letter": (
+        ("RINA", "RINI", "F", "first"),
+        ("RANI", "RINI", "F", "first"),
+        ("DIAN", "DIAH", "F", "first"),
+        ("NOVI", "NOVA", "F", "first"),
+        ("EVI", "EVA", "F", "first"),
+        ("SARI", "SARA", "F", "first"),
+        ("LINA", "LINDA", "F", "first"),
+        ("RISNA", "RISMA", "F", "first"),
+        ("DINA", "DINI", "F", "first"),
+        ("ELSA", "ELISA", "F", "first"),
+        ("REZA", "RIZA", "M", "first"),
+        ("ANDI", "ANDRI", "M", "first"),
+        ("HERU", "HERI", "M", "first"),
+        ("DEDI", "DEDE", "M", "first"),
+        ("YOGA", "YOGI", "M", "first"),
+        ("RIKO", "RIKI", "M", "first"),
+        ("BAGUS", "BAGAS", "M", "first"),
+        ("DANI", "DANU", "M", "first"),
+        ("FAHRI", "FAHMI", "M", "first"),
+        ("ALDI", "ALDO", "M", "first"),
+        ("DENI", "DONI", "M", "first"),
+        ("HENDRA", "HENDRI", "M", "first"),
+        ("RIFKI", "RIZKI", "M", "first"),
+        ("ARDI", "ANDI", "M", "first"),
+        ("PUTRA", "PUTRI", "X", "last"),
+        ("SAPUTRA", "SAPUTRI", "X", "last"),
+        ("DEWA", "DEWI", "X", "first"),
+        ("FITRA", "FITRI", "X", "first"),
+        ("RIZKI", "RIZKA", "X", "first"),
+        ("NANDO", "NANDA", "X", "first"),
+    ),
+    "rhyme": (
+        ("NANDA", "NINDA", "F", "first"),
+        ("WULAN", "BULAN", "F", "first"),
+        ("RINA", "RANI", "F", "first"),
+        ("AULIA", "AMALIA", "F", "first"),
+        ("SINTA", "SANTI", "F", "first"),
+        ("RAMA", "RAKA", "M", "first"),
+        ("ARYA", "ARGA", "M", "first"),
+        ("RANGGA", "ANGGA", "M", "first"),
+        ("GILANG", "GALIH", "M", "first"),
+        ("UMAR", "USMAN", "M", "first"),
+        ("RAMA", "RANI", "X", "first"),
+        ("DIMAS", "DINDA", "X", "first"),
+        ("BAYU", "AYU", "X", "first"),
+        ("INDRA", "INDAH", "X", "first"),
+    ),
+    "arabic_pair": (
+        ("HASAN", "HUSEIN", "M", "last"),
+        ("HASAN", "HUSAIN", "M", "last"),
+        ("AHMAD", "MAHMUD", "M", "first"),
+        ("IKHSAN", "IKHWAN", "M", "last"),
+        ("SYAIFUL", "SYAMSUL", "M", "first"),
+        ("HASANAH", "HUSNAH", "F", "last"),
+        ("ZAHRA", "ZAHIRA", "F", "last"),
+        ("SALMA", "SALWA", "F", "first"),
+        ("NAJWA", "NAJLA", "F", "first"),
+        ("HASAN", "HASANAH", "X", "last"),
+        ("ADAM", "HAWA", "X", "first"),
+        ("ZAKI", "ZAKIYAH", "X", "last"),
+        ("HABIB", "HABIBAH", "X", "last"),
+        ("RAHMAT", "RAHMA", "X", "first"),
+    ),
+    "sound_alike": (
+        ("NAYLA", "NAILA", "F", "first"),
+        ("AULIA", "AULYA", "F", "first"),
+        ("NABILA", "NABILLA", "F", "first"),
+        ("KEISHA", "KEYSHA", "F", "first"),
+        ("ALYA", "ALIA", "F", "first"),
+        ("ANISA", "ANNISA", "F", "first"),
+        ("RAFI", "RAFFI", "M", "first"),
+        ("RIZKI", "RIZKY", "M", "first"),
+        ("ZAKI", "ZAKY", "M", "first"),
+    ),
+}
+_MUSLIM_TRADITIONS = frozenset({"javanese", "sundanese", "lampung", "islamic"})
+
+
+def _fixed_words(tradition: Tradition) -> set[str]:
+    """Words of a name that twins share: articles, birth-order words, adok, family names."""
+    fixed = {"I", "NI", "BR", *ADOK_MALE, *ADOK_FEMALE, *(w for o in BALINESE_ORDER for w in o)}
+    fixed.update(tradition.surnames)
+    return fixed
+
+
+def _pair_for(
+    rng: np.random.Generator,
+    kind: str,
+    words: list[str],
+    given: list[int],
+    first_female: bool,
+    second_female: bool,
+    can_change_first: bool,
+) -> tuple[int, str, str] | None:
+    """A word pair of ``kind`` for twins: (position, first twin's word, second twin's word)."""
+    sexes = "X" if second_female != first_female else "F" if first_female else "M"
+    options = []
+    for a, b, s, slot in TWIN_PAIRS[kind]:
+        if s != sexes:
+            continue
+        mine, theirs = (b, a) if sexes == "X" and first_female else (a, b)
+        options.append((mine, theirs, slot))
+        if sexes != "X":
+            options.append((theirs, mine, slot))
+    if not options:
+        return None
+    present = [(i, o) for i in given for o in options if words[i] == o[0]]
+    if present:  # the first twin already carries a word of a pair: the second gets its partner
+        i, (mine, theirs, _) = present[int(rng.integers(0, len(present)))]
+        return i, mine, theirs
+    if not can_change_first:
+        return None
+    mine, theirs, slot = options[int(rng.integers(0, len(options)))]
+    position = given[0] if slot == "first" else given[-1]
+    if theirs in words or mine in words:
+        return None
+    return position, mine, theirs
+
+
+def twin_names(
+    rng: np.random.Generator,
+    first: str,
+    second: str,
+    tradition: Tradition,
+    first_female: bool,
+    second_female: bool,
+    *,
+    can_change_first: bool = True,
+    avoid: Collection[str] = (),
+    sound_alike: float = 0.03,
+) -> tuple[str, str, str]:
+    """Names for a pair of twins, and how they relate (one of :data:`TWIN_NAME_KINDS`).
+
+    ``first`` and ``second`` are the names drawn for the two twins on their own.  Parents of
+    twins often choose names that go together: one letter apart and both real names
+    (``RINA``/``RINI``, ``PUTRA``/``PUTRI``), rhyming (``RAMA``/``RANI``, ``BAYU``/``AYU``),
+    an Arabic pair (``HASAN``/``HUSEIN``, for Muslim traditions), or a shared first word with
+    another second word (``MUHAMMAD RIZKI``/``MUHAMMAD RASYID``, :func:`sibling_variant`);
+    other twins get unrelated names.  A small share ``sound_alike`` of same-sex twin pairs get
+    two spellings of one sound (``NAYLA``/``NAILA``): no field of the record tells those from
+    one person entered twice.  Every word comes from the pools (:data:`TWIN_PAIRS`), so a twin's
+    name is never a typing slip of the other's.  The first twin's name changes only when
+    ``can_change_first`` (a pair word put in both names); family names and birth-order words
+    stay.  Returns ``(first, second, kind)``; ``second`` avoids the names in ``avoid`` where
+    it can.
+
+    >>> twin_names(np.random.default_rng(1), "RINA WULANDARI", "DEWI LESTARI",
+    ...            TRADITIONS["javanese"], True, True)
+    ('RINA WULANDARI', 'RINI WULANDARI', 'one_letter')
+    >>> twin_names(np.random.default_rng(3), "BAYU SAPUTRA", "SITI AMINAH",
+    ...            TRADITIONS["javanese"], False, True)
+    ('BAYU SAPUTRA', 'SITI SAPUTRI', 'one_letter')
+    >>> sorted({twin_names(np.random.default_rng(s), "MUHAMMAD RIZKI", "AHMAD FAUZI",
+    ...                    TRADITIONS["islamic"], False, False)[2] for s in range(40)})
+    ['arabic_pair', 'one_letter', 'rhyme', 'shared_word', 'sound_alike', 'unrelated']
+    """
+    cross = first_female != second_female
+    shares = np.array(_CROSS_SEX_TWIN_SHARES if cross else _SAME_SEX_TWIN_SHARES)
+    shares[TWIN_NAME_KINDS.index("sound_alike")] = 0.0 if cross else sound_alike
+    if tradition.name not in _MUSLIM_TRADITIONS:
+        shares[TWIN_NAME_KINDS.index("arabic_pair")] = 0.0
+    kind = TWIN_NAME_KINDS[int(rng.choice(len(shares), p=shares / shares.sum()))]
+    words = first.split(" ")
+    fixed = _fixed_words(tradition)
+    given = [i for i, w in enumerate(words) if w not in fixed]
+    taken = set(avoid)
+    if kind in TWIN_PAIRS and given:
+        pair = _pair_for(rng, kind, words, given, first_female, second_female, can_change_first)
+        if pair is not None:
+            position, mine, theirs = pair
+            new_first = words.copy()
+            new_first[position] = mine
+            new_second = second.split(" ") if cross else new_first.copy()
+            if cross:  # a boy and a girl: the girl's own name with the pair word in its place
+                other_given = [i for i, w in enumerate(new_second) if w not in fixed]
+                if not other_given:
+                    new_second = new_first.copy()
+                    other_given = [position]
+                slot = other_given[0] if position == given[0] else other_given[-1]
+                new_second[slot] = theirs
+            else:
+                new_second[position] = theirs
+            a, b = " ".join(new_first), " ".join(new_second)
+            if a != b and b not in taken and (a == first or a not in taken):
+                return a, b, kind
+    alike = any(_same_name(x, y) for x, y in zip(words, second.split(" "), strict=False) if x != y)
+    if kind == "unrelated" and second != first and second not in taken and (cross or not alike):
+        return first, second, kind
+    if cross:  # a boy and a girl: their own names are different names already
+        return first, second, "unrelated"
+    return first, sibling_variant(rng, first, tradition, second_female, taken), "shared_word"
 
 
 def _same_name(a: str, b: str) -> bool:
