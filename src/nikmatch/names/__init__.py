@@ -5,7 +5,8 @@
 * :func:`name_key` / :func:`name_keys` / :func:`token_keys`: an Indonesian phonetic key;
 * :func:`given_name` / :func:`given_names`: the first informative word;
 * :func:`name_agreement` / :func:`jaro_winkler_pairs`: vectorised comparison levels;
-* :func:`load_tables` -> :class:`NameRules`: the data tables, extendable by the user.
+* :func:`load_tables` -> :class:`NameRules`: the data tables, extendable by the user;
+* :func:`is_given_name_word`: whether a word is in the lexicon of Indonesian given-name words.
 
 Rules, tables and reasons: ``docs/guide/names.md``.
 
@@ -13,6 +14,8 @@ Rules, tables and reasons: ``docs/guide/names.md``.
 'muhammad joko susilo'
 >>> name_key("Nurhayati") == name_key("NUR HAYATI")
 True
+>>> is_given_name_word("Rini"), is_given_name_word("Khioirul")
+(True, False)
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from nikmatch.names.similarity import (
     name_agreement,
 )
 from nikmatch.names.spelling import modernize_spelling
-from nikmatch.names.tables import NameRules, default_rules, load_tables
+from nikmatch.names.tables import NameRules, default_rules, is_given_name_word, load_tables
 
 __all__ = [
     "EXACT",
@@ -63,6 +66,7 @@ __all__ = [
     "default_rules",
     "given_name",
     "given_names",
+    "is_given_name_word",
     "jaro_winkler_pairs",
     "key_of_normalized",
     "load_tables",

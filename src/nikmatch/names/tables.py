@@ -1,4 +1,5 @@
-"""The name tables (titles, variant families, low-information words) and how to extend them.
+"""The name tables (titles, variant families, low-information words, the given-name lexicon)
+and how to extend them.
 
 The tables are CSV files shipped in ``nikmatch/names/data/`` (documented in
 ``docs/guide/names.md``). :func:`load_tables` reads them, adds the caller's extra entries, and
@@ -8,11 +9,14 @@ Without ``rules=`` the shipped tables are used (:func:`default_rules`).
 >>> rules = load_tables(extra_titles=["S.Tr.Kes."], extra_variants={"Mukhlis": "muhlis"})
 >>> "strkes" in rules.suffix_titles, rules.variants["mukhlis"]
 (True, ('muhlis',))
+>>> is_given_name_word("Rini"), is_given_name_word("Febrianyah")
+(True, False)
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
@@ -25,7 +29,7 @@ from types import MappingProxyType
 
 from nikmatch.names.spelling import modernize_spelling
 
-__all__ = ["NameRules", "default_rules", "load_tables", "title_letters"]
+__all__ = ["NameRules", "default_rules", "is_given_name_word", "load_tables", "title_letters"]
 
 _LETTERS = re.compile(r"[^a-z]+")
 
@@ -72,12 +76,15 @@ class NameRules:
     (``"spd"``), ``bare_titles`` those removed even without a dot or comma, ``variants`` maps a
     token to its canonical tokens anywhere, ``first_variants`` only as the first of several tokens,
     ``low_information`` maps a word to its kind, ``phrases`` holds multi-word low-information
-    phrases, ``birth_order`` a birth-order word to its position and ``articles`` ``i``/``ni`` to
-    the sex they mark.
+    phrases, ``birth_order`` a birth-order word to its position, ``articles`` ``i``/``ni`` to
+    the sex they mark and ``given_words`` the normalised words of the given-name lexicon
+    (``data/given_names.csv``; empty unless built by :func:`load_tables`).
 
     >>> r = default_rules()
     >>> r.variants["moch"], r.first_variants["m"], r.low_information["wayan"], r.birth_order["made"]
     (('muhammad',), ('muhammad',), 'birth_order', 2)
+    >>> "rina" in r.given_words and "rini" in r.given_words
+    True
     """
 
     prefix_titles: frozenset[str]
@@ -90,6 +97,7 @@ class NameRules:
     birth_order: Mapping[str, int]
     articles: Mapping[str, str]
     cache: dict[str, dict[str, object]] = field(default_factory=dict, repr=False)
+    given_words: frozenset[str] = field(default=frozenset(), repr=False)
     title_heads: frozenset[str] = field(init=False, repr=False)
     title_tails: frozenset[str] = field(init=False, repr=False)
 
@@ -134,6 +142,8 @@ def load_tables(
     titles_csv: str | Path | None = None,
     variants_csv: str | Path | None = None,
     low_information_csv: str | Path | None = None,
+    extra_given_words: Iterable[str] = (),
+    given_words_csv: str | Path | None = None,
 ) -> NameRules:
     """Read the name tables, optionally from your own CSV files, and add extra entries.
 
@@ -142,11 +152,19 @@ def load_tables(
     * ``extra_variants``: ``{variant: canonical}`` applied to whole tokens anywhere in a name;
       the canonical form may hold several words.
     * ``extra_low_information``: words or phrases kept but not counted as informative.
+    * ``extra_given_words``: words added to the given-name lexicon (:attr:`NameRules.given_words`).
     * ``*_csv``: paths replacing the shipped tables (same columns; see ``docs/guide/names.md``).
+
+    Lexicon words are normalised as names are (:func:`~nikmatch.names.normalize_name`: lower case,
+    old spellings modernised, variant families mapped, so ``Djoko`` is ``joko`` and ``Achmad`` is
+    ``ahmad``); a word whose normalised form is empty or holds several words is left out.
 
     >>> rules = load_tables(extra_low_information=["Kanjeng"])
     >>> rules.low_information["kanjeng"]
     'extra'
+    >>> rules = load_tables(extra_given_words=["Soekarwo", "Kanjeng Ratu"])
+    >>> "sukarwo" in rules.given_words, "kanjeng" in rules.given_words
+    (True, False)
     """
     prefix: set[str] = set()
     suffix: set[str] = set()
@@ -216,7 +234,7 @@ def load_tables(
         elif kind == "article" and group:
             articles[words[0]] = group
     phrases.sort(key=len, reverse=True)
-    return NameRules(
+    rules = NameRules(
         prefix_titles=frozenset(prefix),
         suffix_titles=frozenset(suffix),
         bare_titles=frozenset(bare),
@@ -227,6 +245,22 @@ def load_tables(
         birth_order=MappingProxyType(birth),
         articles=MappingProxyType(articles),
     )
+    lexicon = [
+        row.get("word") or "" for row in _read_csv(_data_text("given_names.csv", given_words_csv))
+    ]
+    if isinstance(extra_given_words, str):  # one word, not its letters
+        extra_given_words = [extra_given_words]
+    lexicon += extra_given_words
+    # the lexicon holds words as normalize_name writes them with these very tables
+    given = frozenset(w for w in _normalized_words(lexicon, rules) if w and " " not in w)
+    return dataclasses.replace(rules, given_words=given, cache={})
+
+
+def _normalized_words(words: Iterable[str], rules: NameRules) -> list[str]:
+    """Each word normalised as a name is (old spellings, variant families, titles)."""
+    from nikmatch.names.normalize import normalize_name  # here: normalize imports this module
+
+    return [normalize_name(w, rules=rules) for w in words]
 
 
 @lru_cache(maxsize=1)
@@ -237,3 +271,24 @@ def default_rules() -> NameRules:
     True
     """
     return load_tables()
+
+
+def is_given_name_word(word: str, rules: NameRules | None = None) -> bool:
+    """Whether ``word`` is a word people are given as (part of) a name, by the lexicon.
+
+    The word is normalised as names are (case, spacing, accents, old spellings and variant
+    families do not matter); text that normalises to nothing or to several words is not a name
+    word. Never raises. The lexicon is ``data/given_names.csv`` plus what
+    :func:`load_tables` added (``extra_given_words=``).
+
+    >>> is_given_name_word("RINI"), is_given_name_word(" rina "), is_given_name_word("Noer")
+    (True, True, True)
+    >>> is_given_name_word("Khioirul"), is_given_name_word("rina rini"), is_given_name_word("")
+    (False, False, False)
+    >>> is_given_name_word("Kanjeng", load_tables(extra_given_words=["kanjeng"]))
+    True
+    """
+    from nikmatch.names.normalize import normalize_name  # here: normalize imports this module
+
+    r = rules or default_rules()
+    return normalize_name(word, rules=r) in r.given_words
