@@ -45,7 +45,7 @@ that may fit by initials or omitted words reach a per-pair Python check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -64,6 +64,7 @@ from nikmatch.names._batch import (
     patronymic_flags,
 )
 from nikmatch.names.normalize import _patronymic_start
+from nikmatch.names.overlap import Overlap, WordSets, overlap, word_sets
 from nikmatch.names.phonetic import token_key
 from nikmatch.names.tables import NameRules, default_rules
 
@@ -157,6 +158,14 @@ class _Features:
         b = analyse_batch(names, rules, lambda w: token_key(w, rules=rules))
         self.keys = b.keys
         self.key_codes = pd.factorize(np.asarray(b.keys, dtype=object))[0]
+        # flat word arrays, kept for word overlaps (:mod:`nikmatch.names.overlap`)
+        self.word_texts = b.words
+        self.flat_name = b.word_name
+        self.flat_word = b.word_code
+        self.flat_key = (
+            b.word_key_code[b.word_code] if len(b.word_code) else np.zeros(0, np.int64)
+        )
+        self.flat_low = b.low
         self.empty = b.n_words == 0
         self.n_tokens = b.n_words
         nonempty = np.flatnonzero(~self.empty)
@@ -469,10 +478,86 @@ class NameIndex:
     [4, 0, -1]
     """
 
-    def __init__(self, names: Sequence[str], *, rules: NameRules | None = None) -> None:
+    def __init__(
+        self,
+        names: Sequence[str],
+        *,
+        rules: NameRules | None = None,
+        word_counts: Mapping[str, int] | pd.Series | None = None,
+        n_records: int | None = None,
+        common_min: float = 5.0,
+    ) -> None:
         self.rules = rules or default_rules()
         self.names = [x if isinstance(x, str) else "" for x in names]
         self._features = _Features(self.names, self.rules) if self.names else None
+        self._word_counts = word_counts
+        self._n_records = n_records
+        self._common_min = common_min
+        self._word_sets: WordSets | None = None
+
+    def overlap(
+        self,
+        code_a: npt.NDArray[np.integer[Any]],
+        code_b: npt.NDArray[np.integer[Any]],
+        alike: npt.NDArray[np.bool_] | None = None,
+    ) -> Overlap:
+        """The word :class:`~nikmatch.names.overlap.Overlap` of names ``names[code_a[i]]``
+        and ``names[code_b[i]]`` (codes must be valid: not ``-1``).
+
+        Word frequencies come from ``word_counts`` (records whose name holds each word, over
+        ``n_records`` records) when the index was given them, else from its own names; a word
+        held by fewer than ``common_min`` records is rare.
+
+        >>> index = NameIndex(["wati", "wati yulianti"])
+        >>> o = index.overlap(np.array([0]), np.array([1]))
+        >>> o.shared.tolist(), o.only_b.tolist(), o.log2_share.tolist()
+        ([1], [1], [0.0])
+        """
+        ca = np.asarray(code_a, dtype=np.int64)
+        cb = np.asarray(code_b, dtype=np.int64)
+        if self._features is None:
+            zero = np.zeros(len(ca), dtype=np.int64)
+            return Overlap(
+                zero, zero, zero, zero, np.zeros(len(ca), bool), np.zeros(len(ca), np.float64)
+            )
+        if self._word_sets is None:
+            self._word_sets = word_sets(
+                self._features, self._word_counts, self._n_records, self._common_min
+            )
+        return overlap(self._word_sets, ca, cb, alike)
+
+    def joined_differently(
+        self, code_a: npt.NDArray[np.integer[Any]], code_b: npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[np.bool_]:
+        """Whether names ``code_a[i]`` and ``code_b[i]`` have other numbers of words but are
+        one typing slip apart (or equal) with their spaces taken out (8 letters at least):
+        the same words written joined or split (codes must be valid).
+
+        >>> index = NameIndex(["muhammadramadhan hidayat", "muhammad ramadan hidayat", "ani"])
+        >>> index.joined_differently(np.array([0, 0]), np.array([1, 2])).tolist()
+        [True, False]
+        """
+        ca = np.asarray(code_a, dtype=np.int64)
+        cb = np.asarray(code_b, dtype=np.int64)
+        f = self._features
+        out = np.zeros(len(ca), dtype=bool)
+        if f is None:
+            return out
+        idx = np.flatnonzero(
+            (f.n_tokens[ca] != f.n_tokens[cb])
+            & (np.minimum(f.compact_len[ca], f.compact_len[cb]) >= 8)
+            & (np.abs(f.compact_len[ca] - f.compact_len[cb]) <= 1)
+        )
+        if len(idx):
+            dist = cpdist(
+                f.compact[ca[idx]].tolist(),
+                f.compact[cb[idx]].tolist(),
+                scorer=OSA.distance,
+                score_cutoff=1,
+                workers=-1,
+            )
+            out[idx] = np.asarray(dist, dtype=np.int64) <= 1
+        return out
 
     def agreement(
         self, code_a: npt.NDArray[np.integer[Any]], code_b: npt.NDArray[np.integer[Any]]
@@ -514,11 +599,34 @@ class NameIndex:
                 elif found == FUZZY_LOW:
                     level[j] = min(level[j], FUZZY_LOW)
             out[rest] = level
-        birth_a, birth_b = f.birth[ca], f.birth[cb]
-        art_a, art_b = f.article[ca], f.article[cb]
-        clash = ((birth_a > 0) & (birth_b > 0) & (birth_a != birth_b)) | (
-            (art_a > 0) & (art_b > 0) & (art_a != art_b)
-        )
-        out[clash & (out > NONE)] = NONE
+        out[_clash(f, ca, cb) & (out > NONE)] = NONE
         out[missing] = MISSING
         return out
+
+    def contradicts(
+        self, code_a: npt.NDArray[np.integer[Any]], code_b: npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[np.bool_]:
+        """Whether names ``code_a[i]`` and ``code_b[i]`` contradict each other: Balinese
+        birth-order words of different birth positions, or different articles (``i`` /
+        ``ni``); such names are two people whatever else they share (codes must be valid).
+
+        >>> NameIndex(["i wayan sudarma", "i made sudarma"]).contradicts(
+        ...     np.array([0]), np.array([1])).tolist()
+        [True]
+        """
+        f = self._features
+        ca = np.asarray(code_a, dtype=np.int64)
+        if f is None:
+            return np.zeros(len(ca), dtype=bool)
+        return _clash(f, ca, np.asarray(code_b, dtype=np.int64))
+
+
+def _clash(
+    f: _Features, ca: npt.NDArray[np.int64], cb: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    birth_a, birth_b = f.birth[ca], f.birth[cb]
+    art_a, art_b = f.article[ca], f.article[cb]
+    out: npt.NDArray[np.bool_] = ((birth_a > 0) & (birth_b > 0) & (birth_a != birth_b)) | (
+        (art_a > 0) & (art_b > 0) & (art_a != art_b)
+    )
+    return out
