@@ -392,7 +392,8 @@ def test_model_saved_before_a_level_was_added_loads_with_a_warning(model: Model)
 def test_tf_counts_the_other_people_holding_a_value_but_not_for_a_placeholder_date() -> None:
     """Chance agreement on a value needs a *second* person with it: a full name no one else
     holds is not marked down however rare exact agreement is on average (the FEBRL case), a
-    name held by others is, and a default birth date (1 July) counts the record itself."""
+    name held by others is, and a default birth date (1 July) counts the record itself and
+    is set against the other default dates (here it is the only one: no adjustment)."""
     names = ["Ani Lestari", "Ani Lestari"] + ["Budi Santoso"] * 4 + [f"Nama {c}" for c in "CDEFGH"]
     dates = ["1990-07-01", "1990-07-01"] + [f"19{70 + i}-03-0{1 + i}" for i in range(4)]
     dates += [f"1980-0{1 + i}-1{i}" for i in range(6)]
@@ -410,7 +411,7 @@ def test_tf_counts_the_other_people_holding_a_value_but_not_for_a_placeholder_da
     high = TF_ADJUSTMENT_BOUNDS[1]
     assert adj[0, 0] == high  # no other Ani Lestari: the upper bound, never a mark-down
     assert adj[1, 0] < 0  # three other Budi Santosos
-    assert adj[0, 1] == pytest.approx(math.log2(tiny / (1 / len(names))))  # placeholder
+    assert adj[0, 1] == pytest.approx(0.0)  # the only default date: its own reference
 
 
 @pytest.mark.parametrize(("excess", "floored"), [(0, True), (20, True), (60, False), (400, False)])

@@ -36,12 +36,14 @@ __all__ = [
     "BlockingWarning",
     "GivenPairs",
     "SortedNeighbourhood",
+    "WordBlock",
     "affordable_rules",
     "block_pairs",
     "blocking_diagnostics",
     "iter_block_pairs",
     "rule_pair_count",
     "sample_block_pairs",
+    "word_block_pairs",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -139,7 +141,69 @@ class GivenPairs:
         return f"given pairs ({len(self.left)})"
 
 
-BlockingRule = BlockOn | SortedNeighbourhood | GivenPairs
+@dataclass(frozen=True)
+class WordBlock:
+    """Pair records whose names share an informative *word* (by phonetic key) and the values
+    of ``fields``: a block per word, so a typing slip in one word, a word left out or words
+    reordered leave the other words to meet on (``ari febrianyah`` / ``ari febriansyah``
+    meet on ``ari``; ``wati`` / ``wati yulianti`` on ``wati``).  Blocks larger than
+    ``max_block_size`` (a common word in a birth year) are skipped: a shared common word says
+    little, and the other rules cover its holders.
+
+    The words of each record are the prepared key table's ``<column>_words`` (flat word
+    codes) and ``<column>_word_start`` (each record's first word, CSR layout; see
+    :meth:`~nikmatch.prepare.Prepared.keys`).  A pair of records sharing two words is
+    produced once.  Rules of this kind come after all single-key rules (their pairs are not
+    checked against later rules).
+
+    >>> WordBlock("nama", ("birth_year",)).name
+    'a word of nama & birth_year'
+    """
+
+    column: str = "nama"
+    fields: tuple[str, ...] = ("birth_year",)
+    max_block_size: int = 40
+    #: at most this many pairs per record (per list record when linking): the largest
+    #: blocks (the commonest words) are left out first, so the rule keeps the rare words,
+    #: which say the most, whatever the size of the register
+    pairs_per_record: float = 1.0
+
+    @property
+    def name(self) -> str:
+        """A readable name of the rule."""
+        return " & ".join([f"a word of {self.column}", *self.fields])
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready description."""
+        return {
+            "type": "word_block",
+            "column": self.column,
+            "fields": list(self.fields),
+            "max_block_size": self.max_block_size,
+            "pairs_per_record": self.pairs_per_record,
+        }
+
+    def tokens(
+        self, keys: KeyTable, source: npt.NDArray[np.int8] | None
+    ) -> tuple[IntArray, IntArray]:
+        """The record of each (record, word) token and the token's key: the word's code
+        combined with the record's ``fields`` (-1 where any is missing)."""
+        start = np.asarray(keys[f"{self.column}_word_start"], dtype=np.int64)
+        words = np.asarray(keys[f"{self.column}_words"], dtype=np.int64)
+        record = np.repeat(np.arange(len(start) - 1, dtype=np.int64), np.diff(start))
+        if not self.fields:
+            return record, words
+        other = combined_key(keys, self.fields)
+        value = other[record]
+        radix = int(other.max(initial=0)) + 1
+        ok = (value >= 0) & (words >= 0)
+        token = np.full(len(record), -1, dtype=np.int64)
+        dense_words = _dense_codes(np.where(ok, words, -1))
+        token[ok] = dense_words[ok] * radix + value[ok]
+        return record, token
+
+
+BlockingRule = BlockOn | SortedNeighbourhood | GivenPairs | WordBlock
 
 
 def rule_from_dict(data: Mapping[str, object]) -> BlockingRule:
@@ -157,6 +221,16 @@ def rule_from_dict(data: Mapping[str, object]) -> BlockingRule:
         return BlockOn(*[str(f) for f in fields], max_block_size=int(str(size)))
     if kind == "sorted_neighbourhood":
         return SortedNeighbourhood(str(data["sort_field"]), window=int(str(data.get("window", 4))))
+    if kind == "word_block":
+        fields = data.get("fields", [])
+        if not isinstance(fields, list):
+            raise ValueError("word_block rule needs a list of fields")
+        return WordBlock(
+            str(data.get("column", "nama")),
+            tuple(str(f) for f in fields),
+            max_block_size=int(str(data.get("max_block_size", 40))),
+            pairs_per_record=float(str(data.get("pairs_per_record", 1.0))),
+        )
     raise ValueError(f"unknown blocking rule type {kind!r}")
 
 
@@ -226,7 +300,11 @@ def _dense_codes(values: IntArray) -> IntArray:
 
 
 def rule_pair_count(
-    fields: Sequence[str], keys: KeyTable, *, source: npt.NDArray[np.int8] | None = None
+    fields: Sequence[str],
+    keys: KeyTable,
+    *,
+    source: npt.NDArray[np.int8] | None = None,
+    max_block_size: int | None = None,
 ) -> tuple[int, int]:
     """Pairs a rule on ``fields`` would make, and its largest block, from block sizes alone
     (no pair is generated; O(n)).  With ``source`` (0 list, 1 register) only list–register
@@ -239,6 +317,11 @@ def rule_pair_count(
     (3, 3)
     >>> rule_pair_count(["a"], keys, source=np.array([0, 1, 1, 1, 0], dtype=np.int8))
     (2, 2)
+
+    With ``max_block_size``, blocks larger than that (which the rule skips) are not counted.
+
+    >>> rule_pair_count(["a"], keys, max_block_size=2)[0]
+    0
     """
     key = combined_key(keys, fields, source=source)
     valid = key >= 0
@@ -247,9 +330,14 @@ def rule_pair_count(
     size = int(key.max()) + 1
     if source is None:
         counts = np.bincount(key[valid], minlength=size)
+        if max_block_size is not None:
+            counts = np.where(counts <= max_block_size, counts, 0)
         return int((counts * (counts - 1) // 2).sum()), int(counts.max())
     left = np.bincount(key[valid & (source == 0)], minlength=size)
     right = np.bincount(key[valid & (source != 0)], minlength=size)
+    if max_block_size is not None:
+        small = left + right <= max_block_size
+        left, right = np.where(small, left, 0), np.where(small, right, 0)
     listed = left > 0  # a block without a list record makes no pair, however large
     if not listed.any():
         return 0, 0
@@ -588,7 +676,20 @@ def iter_block_pairs(
     (a single block larger than that is still produced whole; ``max_block_size`` bounds it).
     """
     previous_keys = _Seen(capacity=sum(isinstance(r, BlockOn) for r in rules))
+    words_seen = np.zeros(0, dtype=np.int64)  # pair codes of earlier WordBlock rules, sorted
     for idx, rule in enumerate(rules):
+        if isinstance(rule, WordBlock):
+            left, right = word_block_pairs(rule, keys, source)
+            code = left * n + right
+            drop = previous_keys.agree(left, right)
+            if len(words_seen):
+                at = np.minimum(np.searchsorted(words_seen, code), len(words_seen) - 1)
+                drop |= words_seen[at] == code
+            left, right = left[~drop], right[~drop]
+            words_seen = np.union1d(words_seen, code[~drop])
+            for lo in range(0, len(left), chunk_pairs):
+                yield idx, left[lo : lo + chunk_pairs], right[lo : lo + chunk_pairs]
+            continue
         if isinstance(rule, GivenPairs):
             gl = np.asarray(rule.left, dtype=np.int64)
             gr = np.asarray(rule.right, dtype=np.int64)
@@ -650,6 +751,65 @@ def iter_block_pairs(
                     yield idx, left, right
                 lo = hi
         previous_keys.add_key(_produced_key(key, rule.max_block_size))
+
+
+def word_block_pairs(
+    rule: WordBlock, keys: KeyTable, source: npt.NDArray[np.int8] | None = None
+) -> tuple[IntArray, IntArray]:
+    """The distinct pairs of a :class:`WordBlock` rule (records sharing a word and the
+    rule's fields; for linkage, list record first).
+
+    >>> import numpy as np
+    >>> keys = {"nama_word_start": np.array([0, 2, 3, 5]),
+    ...         "nama_words": np.array([7, 8, 7, 7, 8]), "birth_year": np.array([1990] * 3)}
+    >>> l, r = word_block_pairs(WordBlock("nama", ("birth_year",), pairs_per_record=2), keys)
+    >>> sorted(zip(l.tolist(), r.tolist()))
+    [(0, 1), (0, 2), (1, 2)]
+
+    Within one pair a record, the rarest word's block (8, one pair) is kept and the commoner
+    word's (7, three pairs) left out:
+
+    >>> l, r = word_block_pairs(WordBlock("nama", ("birth_year",)), keys)
+    >>> sorted(zip(l.tolist(), r.tolist()))
+    [(0, 2)]
+    """
+    record, token = rule.tokens(keys, source)
+    keep = token >= 0
+    record, token = record[keep], token[keep]
+    if not len(record):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    token = _dense_codes(token)
+    side = None if source is None else source[record]
+    blocks = _rule_blocks(BlockOn("word", max_block_size=rule.max_block_size), token, side)
+    n_records = len(keys[f"{rule.column}_word_start"]) - 1
+    # a pair involves two records of a register, one of a list: a list record gets twice
+    per = n_records if source is None else 2 * int((source == 0).sum())
+    budget = rule.pairs_per_record * max(per, 1)
+    if int(blocks.pair_counts.sum()) > budget:  # the smallest blocks (rarest words) first
+        by_size = np.argsort(blocks.lengths, kind="stable")
+        within = np.cumsum(blocks.pair_counts[by_size]) <= budget
+        keep = np.sort(by_size[within])
+        blocks = _RuleBlocks(
+            order=blocks.order,
+            starts=blocks.starts[keep],
+            lengths=blocks.lengths[keep],
+            n_left=None if blocks.n_left is None else blocks.n_left[keep],
+            pair_counts=blocks.pair_counts[keep],
+            skipped_records=blocks.skipped_records,
+            skipped_pairs=blocks.skipped_pairs,
+        )
+    if blocks.n_left is None:
+        a, b = _pairs_within_runs(blocks.order, blocks.starts, blocks.lengths)
+    else:
+        a, b = _pairs_across_runs(blocks.order, blocks.starts, blocks.lengths, blocks.n_left)
+    left, right = record[a], record[b]
+    if source is None:
+        left, right = np.minimum(left, right), np.maximum(left, right)
+    distinct = left != right
+    left, right = left[distinct], right[distinct]
+    width = int(max(int(left.max(initial=0)), int(right.max(initial=0)))) + 1
+    code = np.unique(left * width + right)
+    return (code // width).astype(np.int64), (code % width).astype(np.int64)
 
 
 def _sorted_neighbourhood(
@@ -734,6 +894,25 @@ def blocking_diagnostics(
     # what the earlier rules produced, kept only to count each rule's new pairs
     previous = _Seen(capacity=sum(isinstance(r, BlockOn) for r in rules)) if count_new else None
     for rule in rules:
+        if isinstance(rule, WordBlock):
+            left, right = word_block_pairs(rule, keys, source)
+            new_pairs = (
+                int((~previous.agree(left, right)).sum())
+                if previous is not None and len(previous)
+                else len(left)
+            )
+            rows.append(
+                {
+                    "rule": rule.name,
+                    "pairs": len(left),
+                    "new_pairs": new_pairs,
+                    "largest_block": rule.max_block_size,
+                    "largest_blocks": "",
+                    "skipped_records": 0,
+                    "skipped_pairs": 0,
+                }
+            )
+            continue
         if isinstance(rule, GivenPairs):
             rows.append(
                 {

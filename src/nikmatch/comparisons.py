@@ -9,9 +9,12 @@ code (rapidfuzz), never per record pair in Python.
 Kinds (``kind`` attribute) and their levels:
 
 ================  =====================================================================
-``name``          missing, different, similar, very similar, initials, reordered, key, exact
-``date``          missing, different, within a year, one-digit slip, day/month swap,
-                  exact on a default date (1 Jul, 31 Dec, 1 Jan), exact
+``name``          missing, different, similar, partly the same, one letter from another name
+                  in use, very similar, words left out or initials, one word mistyped,
+                  reordered, key, exact
+``date``          missing, different, within a year, the year mistyped, a digit of the day
+                  or month mistyped, day/month swap, exact on a default date (1 Jul, 31 Dec,
+                  1 Jan), exact
 ``nik``           missing, different, same region of issue (digits 1-6), identical
 ``exact``         missing, different, same
 ``text``          missing, different, partly similar, similar, exact
@@ -23,10 +26,10 @@ Kinds (``kind`` attribute) and their levels:
                   another family member
 ================  =====================================================================
 
-The ``household`` comparison carries fixed, documented veto weights (it is not learned): twins
-(the same birth date, or one slip apart, with a name word the other record lacks), a parent and
-child (the same name, a generation apart) and other members of one family (the same KK,
-mother or father, unrelated birth dates) are *two* people however much else they share.
+Members of one household are not told apart by fixed rules: the model weighs pairs on one KK
+or at one address in a stratum of their own (:mod:`nikmatch.strata`), against how members of
+one family agree.  The ``household`` comparison, with its fixed veto weights, is no longer
+among the defaults; it is kept so that models saved with it still load and score.
 
 >>> import pandas as pd
 >>> from nikmatch.prepare import prepare
@@ -34,9 +37,9 @@ mother or father, unrelated birth dates) are *two* people however much else they
 ...                           "tanggal_lahir": ["1990-07-01", "1990-01-07", "1990-07-01"]}))
 >>> l, r = np.array([0, 0]), np.array([1, 2])
 >>> NameComparison("nama").compute(p, l, r).tolist()
-[7, 1]
+[10, 1]
 >>> DateComparison("tanggal_lahir").compute(p, l, r).tolist()
-[4, 5]
+[5, 6]
 """
 
 from __future__ import annotations
@@ -53,8 +56,14 @@ import pandas as pd
 from rapidfuzz import distance, fuzz, process
 
 from nikmatch.dates import DEFAULT_DATES, MISSING_DAY
-from nikmatch.names import NameIndex, token_keys
-from nikmatch.prepare import Prepared, common_name_words
+from nikmatch.names import NameIndex, default_rules, token_keys
+from nikmatch.names import similarity as names_similarity
+from nikmatch.prepare import (
+    Prepared,
+    common_name_words,
+    common_word_min,
+    name_word_counts,
+)
 
 __all__ = [
     "COMPARISON_KINDS",
@@ -74,6 +83,7 @@ __all__ = [
 
 I64 = npt.NDArray[np.int64]
 I8 = npt.NDArray[np.int8]
+F64 = npt.NDArray[np.float64]
 
 
 def _distinct_pairs(cl: npt.NDArray[np.int32], cr: npt.NDArray[np.int32]) -> tuple[I64, I64, I64]:
@@ -182,6 +192,12 @@ class Comparison:
         """Levels for the pairs ``(left[i], right[i])`` (record positions)."""
         raise NotImplementedError
 
+    def tf_scope(self, prepared: Prepared, level: int) -> npt.NDArray[np.bool_] | None:
+        """The records whose values a tf level can agree on (``None``: all records): the
+        average term frequency over them is the level's reference (see
+        :func:`~nikmatch.prepare.tf_reference`)."""
+        return None
+
     def tf_value_codes(self, prepared: Prepared, level: int, left: I64) -> npt.NDArray[np.int32]:
         """Codes (into the tf field) of the agreeing value for pairs at a tf level."""
         return prepared.codes[self.tf_levels[level]][left]
@@ -191,31 +207,154 @@ class Comparison:
         return {"kind": self.kind, "column": self.column}
 
 
-def _name_agreement_codes(prepared: Prepared, column: str, ca: I64, cb: I64) -> I8:
-    """Name agreement of value codes: one index of the column's names when the column is
-    compared broadly (deduplication); for a short list against a large register, an index of
-    just the names in these pairs, so a million register names are not analysed for 16,000."""
+def _word_source(prepared: Prepared) -> int | None:
+    """The side whose names give word frequencies: the register when linking."""
+    return None if prepared.source is None else 1
+
+
+def _name_index(
+    prepared: Prepared, column: str, names: Sequence[str] | None = None
+) -> NameIndex:
+    """An index of a column's distinct names (built once per prepared frame), or of just
+    ``names`` (not cached), with the column's word frequencies (on the register's side when
+    linking) so that a rare word is told from a name in common use."""
+    key = f"name_index:{column}"
+    index = prepared.cache.get(key) if names is None else None
+    if isinstance(index, NameIndex):
+        return index
+    counts, n_records = name_word_counts(prepared, column, source=_word_source(prepared))
+    built = NameIndex(
+        [str(v) for v in prepared.values[column]] if names is None else list(names),
+        word_counts=counts,
+        n_records=n_records,
+        common_min=common_word_min(n_records),
+    )
+    if names is None:
+        prepared.cache[key] = built
+    return built
+
+
+def _local_codes(
+    prepared: Prepared, column: str, ca: I64, cb: I64
+) -> tuple[NameIndex, I64, I64]:
+    """The name index to compare codes ``ca``/``cb`` with, and the codes into it: the
+    column's index when the column is compared broadly (deduplication); for a short list
+    against a large register, an index of just the names in these pairs, so a million
+    register names are not analysed for 16,000."""
     n_values = len(prepared.values[column])
     if prepared.source is not None and n_values > 4 * (len(ca) + 1) and n_values > 50_000:
         used, local = np.unique(np.concatenate([ca, cb]), return_inverse=True)
-        index = NameIndex([str(v) for v in prepared.values[column][used]])
-        return index.agreement(local[: len(ca)], local[len(ca) :])
-    return _name_index(prepared, column).agreement(ca, cb)
+        names = [str(v) for v in prepared.values[column][used]]
+        return _name_index(prepared, column, names), local[: len(ca)], local[len(ca) :]
+    return _name_index(prepared, column), ca, cb
 
 
-def _name_index(prepared: Prepared, column: str) -> NameIndex:
-    """The analysed distinct names of a column, built once per prepared frame."""
-    key = f"name_index:{column}"
-    index = prepared.cache.get(key)
-    if not isinstance(index, NameIndex):
-        index = NameIndex([str(v) for v in prepared.values[column]])
-        prepared.cache[key] = index
-    return index
+def _name_levels(prepared: Prepared, column: str, ca: I64, cb: I64) -> I8:
+    """:class:`NameComparison` levels of distinct name pairs (codes, none missing, none
+    equal): the agreement level of :func:`~nikmatch.names.name_agreement`, refined by what
+    the names' words share (:meth:`~nikmatch.names.NameIndex.overlap`)."""
+    Name = NameComparison
+    index, la, lb = _local_codes(prepared, column, ca, cb)
+    agreement = index.agreement(la, lb)
+    out = np.full(len(ca), Name.DIFFERENT, dtype=np.int8)
+    out[agreement == names_similarity.FUZZY_LOW] = Name.SIMILAR
+    out[agreement == names_similarity.FUZZY_HIGH] = Name.VERY_SIMILAR
+    out[agreement == names_similarity.INITIALS] = Name.OMITTED
+    out[agreement == names_similarity.REORDERED] = Name.REORDERED
+    out[agreement == names_similarity.KEY] = Name.KEY
+    out[agreement == names_similarity.EXACT] = Name.EXACT
+    rest = np.flatnonzero(
+        (agreement >= names_similarity.NONE) & (agreement < names_similarity.REORDERED)
+    )
+    if not len(rest):
+        return out
+    ra, rb = la[rest], lb[rest]
+    ov = index.overlap(ra, rb, alike=agreement[rest] >= names_similarity.FUZZY_LOW)
+    agree = ov.shared + ov.slips
+    # sides are judged on every word (``muhammad`` and ``siti`` too: ``farhan wijaya`` is not
+    # ``muhammad wijaya`` with a word left out), agreement on the informative ones
+    full = (ov.left_a == 0) & (ov.left_b == 0) & (ov.slips > 0)
+    one_side = ((ov.left_a == 0) != (ov.left_b == 0)) & (agree > 0)
+    both_sides = (ov.left_a > 0) & (ov.left_b > 0) & (agree > 0)
+    lv = out[rest]
+    # a word each name has and the other lacks: two names however alike they look as a whole
+    # (``budi sugiarto saputra`` / ``budi sugiarto suratno``: twins share first names)
+    lv[both_sides & (lv <= Name.VERY_SIMILAR)] = Name.PARTLY
+    lv[one_side & (lv < Name.OMITTED)] = Name.OMITTED
+    lv[full] = np.where(ov.rare_slip[full], Name.SLIP, Name.TWO_NAMES)
+    # words joined or split differently, perhaps with one slip (``muhammadramadhan``)
+    joined = index.joined_differently(ra, rb) & (lv < Name.SLIP)
+    lv[joined] = Name.SLIP
+    lv[index.contradicts(ra, rb) & (lv > Name.DIFFERENT)] = Name.DIFFERENT
+    out[rest] = lv
+    return out
+
+
+def name_word_agreement(
+    prepared: Prepared, column: str, left: I64, right: I64
+) -> tuple[F64, I64]:
+    """Per pair of records: log2 of the share of records whose name holds the words the two
+    names agree on (:attr:`~nikmatch.names.overlap.Overlap.log2_share`), and how many words
+    agree (0 where a name is missing, or where the names are the same words written joined or
+    split, which the words alone do not show): the term-frequency adjustment of partial name
+    agreement reads them."""
+    codes = prepared.codes[column]
+    cl, cr = codes[left], codes[right]
+    share = np.zeros(len(left), dtype=np.float64)
+    count = np.zeros(len(left), dtype=np.int64)
+    ok = np.flatnonzero((cl >= 0) & (cr >= 0))
+    if not len(ok):
+        return share, count
+    ul, ur, inv = _distinct_pairs(cl[ok], cr[ok])
+    index, la, lb = _local_codes(prepared, column, ul, ur)
+    ov = index.overlap(la, lb)
+    agree = ov.shared + ov.slips
+    agree[index.joined_differently(la, lb)] = 0
+    share[ok] = ov.log2_share[inv]
+    count[ok] = agree[inv]
+    return share, count
+
+
+def word_reference(prepared: Prepared, column: str) -> float:
+    """log2 of the share of records holding the word two random names share, on average: the
+    informative words' shares weighted by how often they are shared (``sum df² / sum df``).
+    The reference against which a shared word is rare or common.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Ani Lestari", "Ani Sari", "Budi"],
+    ...                           "tanggal_lahir": ["1990-01-01"] * 3}))
+    >>> round(word_reference(p, "nama"), 3)
+    -1.1
+    """
+    key = f"word_reference:{column}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, float):
+        return cached
+    counts, n_records = name_word_counts(prepared, column, source=_word_source(prepared))
+    low = default_rules().low_information
+    words = counts.index.to_numpy(dtype=object)
+    informative = np.fromiter(
+        (len(w) > 1 and w not in low for w in words.tolist()), dtype=bool, count=len(words)
+    )
+    df = counts.to_numpy(dtype=np.float64)[informative] / max(float(n_records), 1.0)
+    ref = float(np.log2((df**2).sum() / df.sum())) if df.sum() > 0 else 0.0
+    prepared.cache[key] = ref
+    return ref
 
 
 @dataclass(frozen=True)
 class NameComparison(Comparison):
-    """Names: exact, phonetic key, reordered, initials, Jaro–Winkler bands (per distinct pair).
+    """Names: exact, phonetic key, reordered, a mistyped word, words left out, partly the
+    same, Jaro–Winkler bands (per distinct pair).
+
+    Two levels tell a typing slip from a second name: the same words with one mistyped into a
+    word no one else in the register is called (``ari febrianyah`` / ``ari febriansyah``),
+    and the same words with one a letter away from another name in common use (``rina sari``
+    / ``rini sari``: twins are given such names).  Partial agreement (a word left out, a word
+    in common and another different, a mistyped word) is adjusted by how common the agreeing
+    words are (:func:`name_word_agreement`): ``wati`` / ``wati yulianti`` says more where few
+    are called Wati.
 
     >>> NameComparison("nama").level_labels[-1]
     'exact (normalised)'
@@ -226,22 +365,36 @@ class NameComparison(Comparison):
         "missing",
         "different",
         "similar (Jaro-Winkler >= 0.82)",
+        "partly the same (a word in common, another different)",
+        "a word one letter from another name in use (two names?)",
         "very similar (Jaro-Winkler >= 0.92)",
-        "compatible initials",
+        "words left out, or initials",
+        "the same words, one mistyped (a word no one else has)",
         "same words in another order",
         "same phonetic key",
         "exact (normalised)",
     )
-    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.03, 0.06, 0.10, 0.05, 0.02, 0.14, 0.60)
-    #: level numbers, for code that reads levels (the household veto, the joint-name
-    #: correction): one place to change when a level is added
+    m_prior: ClassVar[tuple[float, ...] | None] = (
+        0.0, 0.03, 0.04, 0.04, 0.01, 0.05, 0.05, 0.08, 0.02, 0.13, 0.55,
+    )
+    #: level numbers, for code that reads levels: one place to change when a level is added
     DIFFERENT: ClassVar[int] = 1
     SIMILAR: ClassVar[int] = 2
-    VERY_SIMILAR: ClassVar[int] = 3
-    INITIALS: ClassVar[int] = 4
-    REORDERED: ClassVar[int] = 5
-    KEY: ClassVar[int] = 6
-    EXACT: ClassVar[int] = 7
+    PARTLY: ClassVar[int] = 3
+    TWO_NAMES: ClassVar[int] = 4
+    VERY_SIMILAR: ClassVar[int] = 5
+    OMITTED: ClassVar[int] = 6
+    SLIP: ClassVar[int] = 7
+    REORDERED: ClassVar[int] = 8
+    KEY: ClassVar[int] = 9
+    EXACT: ClassVar[int] = 10
+    #: the name's own (old) level for "initials or words left out"
+    INITIALS: ClassVar[int] = 6
+    #: levels adjusted by the frequency of the agreeing words (:func:`name_word_agreement`):
+    #: all the words agree (against the exact level's chance agreement) ...
+    FULL_WORD_TF_LEVELS: ClassVar[frozenset[int]] = frozenset({4, 7, 8})
+    #: ... or some of them (against the average shared word, :func:`word_reference`)
+    PART_WORD_TF_LEVELS: ClassVar[frozenset[int]] = frozenset({3, 6})
 
     @property
     def tf_levels(self) -> Mapping[int, str]:  # type: ignore[override]
@@ -264,16 +417,21 @@ class NameComparison(Comparison):
         rest = present & ~exact & ~key
         if rest.any():
             ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            agreement = _name_agreement_codes(prepared, self.column, ul, ur)
-            out[rest] = np.clip(agreement + 1, self.DIFFERENT, self.EXACT)[inv]
+            out[rest] = _name_levels(prepared, self.column, ul, ur)[inv]
         return out
 
 
 @dataclass(frozen=True)
 class DateComparison(Comparison):
-    """Birth dates: exact (weaker on default dates), swap, one-digit slip, within a year.
+    """Birth dates: exact (weaker on default dates), swap, a slip in the day or month, a slip
+    in the year, within a year.
 
-    >>> DateComparison("tanggal_lahir").level_labels[4]
+    A slip in the *day or month* (the same year) and a slip in the *year* (the same day and
+    month: one digit, one year off, two digits swapped) are two levels: two brothers may be
+    born on one day of two years, never a few days apart, so the first says "one person"
+    far more than the second inside a family.
+
+    >>> DateComparison("tanggal_lahir").level_labels[5]
     'day and month swapped'
     """
 
@@ -282,21 +440,31 @@ class DateComparison(Comparison):
         "missing",
         "different",
         "within one year",
-        "one digit apart or transposed",
+        "the year mistyped (the same day and month)",
+        "a digit of the day or month mistyped (the same year)",
         "day and month swapped",
         "exact, on a default date (1 Jul / 31 Dec / 1 Jan)",
         "exact",
     )
-    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.02, 0.10, 0.03, 0.05, 0.78)
-    tf_levels: ClassVar[Mapping[int, str]] = {6: "tanggal_lahir", 5: "tanggal_lahir"}
-    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset({5})
+    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.02, 0.05, 0.05, 0.03, 0.05, 0.78)
+    tf_levels: ClassVar[Mapping[int, str]] = {7: "tanggal_lahir", 6: "tanggal_lahir"}
+    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset({6})
     #: level numbers (see :class:`NameComparison`)
     DIFFERENT: ClassVar[int] = 1
     WITHIN_YEAR: ClassVar[int] = 2
+    YEAR_SLIP: ClassVar[int] = 3
+    DAY_SLIP: ClassVar[int] = 4
+    SWAPPED: ClassVar[int] = 5
+    EXACT_DEFAULT: ClassVar[int] = 6
+    EXACT: ClassVar[int] = 7
+    #: the lowest level of a date one slip from the other (either kind)
     ONE_DIGIT: ClassVar[int] = 3
-    SWAPPED: ClassVar[int] = 4
-    EXACT_DEFAULT: ClassVar[int] = 5
-    EXACT: ClassVar[int] = 6
+
+    def tf_scope(self, prepared: Prepared, level: int) -> npt.NDArray[np.bool_] | None:
+        """Exact agreement on a default date and on any other date have their own
+        references (a default date is far commoner)."""
+        table = _date_table(prepared)
+        return table.default if level == self.EXACT_DEFAULT else table.ordinary
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         dl, dr = prepared.dob[left], prepared.dob[right]
@@ -309,18 +477,16 @@ class DateComparison(Comparison):
         rest = np.flatnonzero(present & (dl != dr))
         if not len(rest):
             return out
-        # the rest compared on their digits, packed eight to an int64 (one byte each):
-        # a differing byte of the XOR is a differing digit
+        # the rest compared on their digits (DDMMYYYY), packed eight to an int64 (one byte
+        # each): a differing byte of the XOR is a differing digit
         rl, rr = left[rest], right[rest]
-        swap = (
-            (table.year[rl] == table.year[rr])
-            & (table.month[rl] == table.day[rr])
-            & (table.day[rl] == table.month[rr])
-        )
+        same_year = table.year[rl] == table.year[rr]
+        same_day = (table.month[rl] == table.month[rr]) & (table.day[rl] == table.day[rr])
+        swap = same_year & (table.month[rl] == table.day[rr]) & (table.day[rl] == table.month[rr])
         packed = table.digits.view(np.int64).ravel()
         neq = (packed[rl] ^ packed[rr]).view(np.uint8).reshape(-1, 8) != 0
         n_diff = neq.sum(axis=1)
-        typo = n_diff == 1
+        slip = n_diff == 1
         two = np.flatnonzero(n_diff == 2)
         if len(two):
             # adjacent transposition: exactly two neighbouring digits swapped
@@ -328,16 +494,19 @@ class DateComparison(Comparison):
             nxt = np.minimum(first + 1, 7)
             a, b = table.digits[rl[two]], table.digits[rr[two]]
             rows = np.arange(len(two))
-            typo[two] = (
+            slip[two] = (
                 neq[two, nxt]
                 & (first < 7)
                 & (a[rows, first] == b[rows, nxt])
                 & (a[rows, nxt] == b[rows, first])
             )
+        # the year one off with the same day and month is a slip too (1989 / 1990)
+        one_off = same_day & (np.abs(table.year[rl].astype(np.int32) - table.year[rr]) == 1)
         near = np.abs(dl[rest].astype(np.int64) - dr[rest].astype(np.int64)) <= 366
         lv = np.full(len(rest), self.DIFFERENT, dtype=np.int8)
         lv[near] = self.WITHIN_YEAR
-        lv[typo] = self.ONE_DIGIT
+        lv[same_day & (slip | one_off)] = self.YEAR_SLIP
+        lv[same_year & slip] = self.DAY_SLIP
         lv[swap] = self.SWAPPED
         out[rest] = lv
         return out
@@ -352,6 +521,7 @@ class _DateTable:
     day: npt.NDArray[np.int8]
     default: npt.NDArray[np.bool_]  # on 1 Jul, 31 Dec or 1 Jan
     digits: npt.NDArray[np.int8]  # shape (n, 8): DDMMYYYY, C-contiguous
+    ordinary: npt.NDArray[np.bool_]  # a known date that is not a default one
 
 
 def _date_table(prepared: Prepared) -> _DateTable:
@@ -362,7 +532,9 @@ def _date_table(prepared: Prepared) -> _DateTable:
     default = np.zeros(len(y), dtype=bool)
     for mm, dd in DEFAULT_DATES:
         default |= (m == mm) & (d == dd)
-    table = _DateTable(y, m, d, default, np.ascontiguousarray(_date_digits(y, m, d)))
+    table = _DateTable(
+        y, m, d, default, np.ascontiguousarray(_date_digits(y, m, d)), ~default & (y > 0)
+    )
     prepared.cache["date_table"] = table
     return table
 
@@ -404,6 +576,10 @@ class NIKComparison(Comparison):
         "identical",
     )
     m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.75, 0.24, 0.01)
+    #: level numbers (see :class:`NameComparison`)
+    DIFFERENT: ClassVar[int] = 1
+    SAME_REGION: ClassVar[int] = 2
+    IDENTICAL: ClassVar[int] = 3
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         codes = prepared.codes[self.column]
@@ -1177,7 +1353,6 @@ def default_comparisons(prepared: Prepared) -> list[Comparison]:
         DomicileComparison(),
         TextComparison("tempat_lahir", tf=True),
         IdentifierComparison("no_identitas"),
-        HouseholdComparison(),
     ]
     return [c for c in candidates if c.available(prepared)]
 
@@ -1201,7 +1376,7 @@ def compare(
     >>> from nikmatch.prepare import prepare
     >>> p = prepare(pd.DataFrame({"nama": ["Budi", "Budi"], "tanggal_lahir": ["1990-01-01", None]}))
     >>> compare(default_comparisons(p), p, np.array([0]), np.array([1])).tolist()
-    [[7, 0]]
+    [[10, 0]]
     """
     out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
     known: dict[str, I8] = {}

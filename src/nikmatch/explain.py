@@ -167,23 +167,54 @@ def explain_pair(
     right = np.array([pos_r], dtype=np.int64)
     levels = compare(model.comparisons, prepared, left, right)
     weights = model.level_weights()
-    tf = model.tf_adjustments(prepared, levels, left, tf_source=tf_source)[0]
+    tf = model.tf_adjustments(prepared, levels, left, right, tf_source=tf_source)[0]
+    parts = model.contributions(prepared, levels, left, right, tf_source=tf_source)[0]
+    stratum = int(model.stratum_of(prepared, levels, left)[0]) if model.strata else 0
+    fitted = model.strata[stratum - 1] if stratum else None
+    near = False
+    if fitted is not None and fitted.stratum.joint[1] in model.names:
+        date_level = levels[0, model.names.index(fitted.stratum.joint[1])]
+        near = bool(fitted.stratum.near_dates(np.array([date_level]))[0])
     rows = []
     for j, comp in enumerate(model.comparisons):
         lv = int(levels[0, j])
         field = comp.name
+        m_j, u_j = model.m[j], model.u[j]
+        # in a stratum its own m and u (the defining comparison carries the stratum's prior)
+        in_stratum = fitted is not None and (
+            fitted.u[j] is not None or comp.name in fitted.stratum.defining
+        )
+        if fitted is not None and fitted.u[j] is not None:
+            near_u = fitted.u_near[j] if j < len(fitted.u_near) else None
+            u_j = near_u if near and near_u is not None else fitted.u[j]  # type: ignore[assignment]
+            own_m = fitted.m[j]
+            m_j = own_m if own_m is not None else m_j
+        shown = lv and comp.fixed_weights is None and not (
+            fitted is not None and comp.name in fitted.stratum.defining
+        )
         rows.append(
             {
                 "comparison": comp.name,
                 "level": comp.level_labels[lv],
                 "left": _display_value(prepared, field, pos_l),
                 "right": _display_value(prepared, field, pos_r),
-                # fixed-weight comparisons (household) have no learned m/u to show
-                "m": float(model.m[j][lv]) if lv and comp.fixed_weights is None else float("nan"),
-                "u": float(model.u[j][lv]) if lv and comp.fixed_weights is None else float("nan"),
-                "weight": float(weights[j][lv]),
-                "tf_adjustment": float(tf[j]),
-                "contribution": float(weights[j][lv] + tf[j]),
+                # fixed-weight comparisons have no learned m/u to show
+                "m": float(m_j[lv]) if shown else float("nan"),
+                "u": float(u_j[lv]) if shown else float("nan"),
+                "weight": float(parts[j]) if in_stratum else float(weights[j][lv]),
+                "tf_adjustment": 0.0 if in_stratum else float(tf[j]),
+                "contribution": float(parts[j]),
             }
         )
-    return Explanation(id_l=id_l, id_r=id_r, prior=model.prior_weight, table=pd.DataFrame(rows))
+    notes: tuple[str, ...] = ()
+    if fitted is not None:
+        defining = "/".join(fitted.stratum.defining)
+        notes = (
+            f"weighed as a pair in {fitted.stratum.label}: the chance that such a pair is one "
+            f"person is {fitted.lambda_:.3g} (this stands in the {defining} line), and every "
+            "other comparison is weighed against how often two members of one family agree "
+            "(the name and the birth date together: twins)",
+        )
+    return Explanation(
+        id_l=id_l, id_r=id_r, prior=model.prior_weight, table=pd.DataFrame(rows), notes=notes
+    )

@@ -12,7 +12,7 @@ recordlinkage, which pins pandas < 3 and is therefore an optional extra.
 ...                    "tanggal_lahir": ["1990-01-02", "02-01-1990", "1985-05-05"]})
 >>> pairs = pd.MultiIndex.from_tuples([(0, 1), (0, 2)])
 >>> comparison_features(df, pairs)[["nama", "tanggal_lahir"]].to_dict("list")
-{'nama': [7, 1], 'tanggal_lahir': [6, 1]}
+{'nama': [10, 1], 'tanggal_lahir': [7, 1]}
 """
 
 from __future__ import annotations
@@ -78,11 +78,10 @@ def comparison_features(
     )
     levels = compare(comps, prepared, left, right)
     if model is not None:
-        weights = model.level_weights()
-        tf = model.tf_adjustments(prepared, levels, left, tf_source=None if df_b is None else 1)
-        data = {
-            c.name: weights[j][levels[:, j]] + tf[:, j] for j, c in enumerate(model.comparisons)
-        }
+        parts = model.contributions(
+            prepared, levels, left, right, tf_source=None if df_b is None else 1
+        )
+        data = {c.name: parts[:, j] for j, c in enumerate(model.comparisons)}
         out: pd.DataFrame = pd.DataFrame(data, index=pairs)
         return out
     if binary:

@@ -42,6 +42,7 @@ from nikmatch.blocking import (
     BlockOn,
     GivenPairs,
     SortedNeighbourhood,
+    WordBlock,
     affordable_rules,
     blocking_diagnostics,
     iter_block_pairs,
@@ -51,6 +52,7 @@ from nikmatch.comparisons import (
     Comparison,
     DateComparison,
     NameComparison,
+    NIKComparison,
     compare,
     default_comparisons,
 )
@@ -61,6 +63,7 @@ from nikmatch.model import Model, estimate_lambda, remove_matches_from_u, train
 from nikmatch.prepare import Prepared, link_prepared, prepare, prepare_link
 from nikmatch.privacy import mask_nik, mask_text
 from nikmatch.schema import ColumnMapping
+from nikmatch.strata import stratum_pair_totals
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -81,6 +84,9 @@ DEFAULT_THRESHOLD = 0.99
 SCORING_THREADS = 2
 #: Pairs whose probability is below this are not kept in ``pairs`` at all.
 KEEP_PROBABILITY = 0.001
+#: Pairs in a stratum are scored against their stratum's prior, known once all are scored:
+#: while scoring they are kept with evidence down to this many bits below the usual bar.
+STRATUM_KEEP_BITS = 12.0
 
 
 #: Coarse rules (a birth date, a kelurahan, a surname or a given name alone) join the default
@@ -89,6 +95,12 @@ KEEP_PROBABILITY = 0.001
 FALLBACK_PAIRS_PER_RECORD = 20
 #: ... and at most this many pairs in all, whatever the size.
 FALLBACK_MAX_PAIRS = 2_000_000
+#: A KK or a dwelling with more records than this is an institution or a placeholder: not
+#: blocked on as a household.
+HOUSEHOLD_BLOCK = 40
+#: A word shared by more records than this in one birth year (or on one birthday) says
+#: little: such blocks are skipped.
+WORD_BLOCK = 40
 
 
 def default_blocking_rules(
@@ -102,7 +114,8 @@ def default_blocking_rules(
     >>> [r.name for r in default_blocking_rules(p)]
     ... # doctest: +NORMALIZE_WHITESPACE
     ['nama_key & tanggal_lahir', 'given_key & tanggal_lahir', 'last_key & tanggal_lahir',
-     'tanggal_lahir & initial', 'sorted neighbourhood on nama_key_dob (window 2)']
+     'tanggal_lahir & initial', 'sorted neighbourhood on nama_key_dob (window 2)',
+     'a word of nama', 'a word of nama & birth_day', 'a word of nama & birth_month']
 
     Each rule earns its place by the true pairs it alone finds on generated registers
     (``benchmarks/``); rules that found none there (name key with birth year, name key with
@@ -118,7 +131,7 @@ def default_blocking_rules(
 
     >>> small = prepare(pd.DataFrame({"nama": ["Budi Santoso", "Budi Hartono", "Ani Santoso"],
     ...                               "tanggal_lahir": ["1990-01-01", "1991-02-03", "1992-03-04"]}))
-    >>> [r.name for r in default_blocking_rules(small)][5:]
+    >>> [r.name for r in default_blocking_rules(small)][5:7]
     ['last_key', 'given_key']
     """
     has = prepared.has
@@ -170,12 +183,16 @@ def default_blocking_rules(
             rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "birth_day"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
+        # the whole family card: a resident entered twice on one KK with the name and the
+        # birth date both retyped (households are small; a KK of more than 40 is skipped)
+        rules.append(BlockOn("no_kk", max_block_size=HOUSEHOLD_BLOCK))
     if has("alamat") and has("kelurahan"):
         # one dwelling (address, RT/RW, kelurahan) and the name's first letter: a resident
         # entered again at home with another birth date and no mother's name (households are
         # small, so this stays near one pair per record at a million records)
         at_home = [f for f in ("alamat", "rt", "rw", "kelurahan") if has(f)]
         rules.append(BlockOn(*at_home, "initial"))
+        rules.append(BlockOn(*at_home, max_block_size=HOUSEHOLD_BLOCK))
         if has("tanggal_lahir"):  # the same story at home (0.01 new pairs a record at 1M)
             rules.append(BlockOn(*at_home, "birth_year"))
             rules.append(BlockOn(*at_home, "birth_day"))
@@ -189,7 +206,24 @@ def default_blocking_rules(
         if has("kelurahan"):
             rules.append(BlockOn("nama_key", "kelurahan", max_block_size=500))
         rules.append(BlockOn("nama_key", max_block_size=500))
-    return rules + _fallback_rules(prepared, prepared.keys() if keys is None else keys)
+    rules += _fallback_rules(prepared, prepared.keys() if keys is None else keys)
+    # a rare word of the name, or of the address, shared: whatever else was retyped (blocks
+    # of the rarest words first, at most one pair a record each)
+    rules.append(WordBlock("nama", (), max_block_size=WORD_BLOCK))
+    if has("alamat"):
+        rules.append(WordBlock("alamat", (), max_block_size=WORD_BLOCK))
+    if has("tanggal_lahir"):
+        # a word of the name with the birth year and month, or with the birthday: a typing
+        # slip in another word, a word left out or words reordered, and a date retyped, at
+        # once (with the sex where known: it halves the blocks)
+        sex = ("jenis_kelamin",) if bool((prepared.sex > 0).any()) else ()
+        rules.append(WordBlock("nama", ("birth_day", *sex), max_block_size=WORD_BLOCK))
+        rules.append(
+            WordBlock(
+                "nama", ("birth_month", *sex), max_block_size=WORD_BLOCK, pairs_per_record=0.5
+            )
+        )
+    return rules
 
 
 def _fallback_rules(prepared: Prepared, keys: Mapping[str, I64]) -> list[BlockingRule]:
@@ -204,7 +238,9 @@ def _fallback_rules(prepared: Prepared, keys: Mapping[str, I64]) -> list[Blockin
         candidates.append(BlockOn("kode_pos"))
     if has("nama"):
         candidates += [BlockOn("last_key"), BlockOn("given_key")]
-    per = prepared.n if prepared.source is None else int((prepared.source == 0).sum())
+    # a pair involves two records of a register, one record of a list: per record involved,
+    # a list is allowed twice the pairs
+    per = prepared.n if prepared.source is None else 2 * int((prepared.source == 0).sum())
     budget = min(FALLBACK_PAIRS_PER_RECORD * per, FALLBACK_MAX_PAIRS)
     return list(affordable_rules(candidates, keys, budget=budget, source=prepared.source))
 
@@ -213,11 +249,24 @@ def _fallback_rules(prepared: Prepared, keys: Mapping[str, I64]) -> list[Blockin
 class _Scored:
     left: I64
     right: I64
-    bayes_weight: F64
+    bayes_weight: F64  # evidence in bits, without the prior (global or the stratum's)
     levels: npt.NDArray[np.int8]
     rule: npt.NDArray[np.int16]
     n_candidates: int
     per_rule: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    #: per pair: 1-based index of the model's stratum it is weighed in, 0 for none
+    stratum: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+    #: candidate pairs (kept or not) in no stratum and in each stratum
+    stratum_candidates: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(1, np.int64)
+    )
+
+
+#: One scored chunk: rule index, candidates in it, and the kept pairs' positions, evidence,
+#: levels and strata.
+_Chunk = tuple[
+    int, int, I64, I64, F64, npt.NDArray[np.int8], npt.NDArray[np.int8], npt.NDArray[np.int64]
+]
 
 
 def _score_candidates(
@@ -232,19 +281,30 @@ def _score_candidates(
     blocks_cache: dict[str, object] | None = None,
 ) -> _Scored:
     keys = prepared.keys() if keys is None else keys
-    lefts, rights, ws, lvls, rule_ids = [], [], [], [], []
+    lefts, rights, ws, lvls, rule_ids, strata = [], [], [], [], [], []
     n_candidates = 0
     per_rule = np.zeros(len(rules), dtype=np.int64)
-    prior = model.prior_weight
+    n_strata = len(model.strata)
+    in_strata = np.zeros(n_strata + 1, dtype=np.int64)
 
-    def score(
-        chunk: tuple[int, I64, I64],
-    ) -> tuple[int, int, I64, I64, F64, npt.NDArray[np.int8]]:
+    def score(chunk: tuple[int, I64, I64]) -> _Chunk:
         rule_idx, left, right = chunk
         levels = compare(model.comparisons, prepared, left, right)
-        bw = model.score_levels(prepared, levels, left, tf_source=tf_source) - prior
-        keep = bw >= keep_bayes_weight
-        return rule_idx, len(left), left[keep], right[keep], bw[keep], levels[keep]
+        parts, which = model.evidence(prepared, levels, left, right, tf_source=tf_source)
+        bw = parts.sum(axis=1)
+        # a stratum's own prior may be high (twins or one person): its pairs are kept with
+        # weaker evidence
+        keep = bw >= np.where(which > 0, keep_bayes_weight - STRATUM_KEEP_BITS, keep_bayes_weight)
+        return (
+            rule_idx,
+            len(left),
+            left[keep],
+            right[keep],
+            bw[keep],
+            levels[keep],
+            which[keep].astype(np.int8),
+            np.bincount(which, minlength=n_strata + 1)[: n_strata + 1],
+        )
 
     chunks = iter_block_pairs(
         rules,
@@ -255,27 +315,28 @@ def _score_candidates(
         blocks_cache=blocks_cache,
     )
     first = next(chunks, None)
-    results: Iterable[tuple[int, int, I64, I64, F64, npt.NDArray[np.int8]]] = []
+    results: Iterable[_Chunk] = []
     if first is not None:
         # the first chunk alone builds the shared caches (name indexes, term frequencies);
         # the rest are scored two at a time: numpy and rapidfuzz release the GIL
         done = [score(first)]
         with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
-            in_flight: deque[Future[tuple[int, int, I64, I64, F64, npt.NDArray[np.int8]]]]
-            in_flight = deque()
+            in_flight: deque[Future[_Chunk]] = deque()
             for chunk in chunks:  # at most SCORING_THREADS + 1 chunks in memory at once
                 in_flight.append(pool.submit(score, chunk))
                 if len(in_flight) > SCORING_THREADS:
                     done.append(in_flight.popleft().result())
             done.extend(f.result() for f in in_flight)
         results = done
-    for rule_idx, n_chunk, kl, kr, kw, klv in results:
+    for rule_idx, n_chunk, kl, kr, kw, klv, kst, counted in results:
         n_candidates += n_chunk
+        in_strata += counted
         per_rule[rule_idx] += n_chunk
         lefts.append(kl)
         rights.append(kr)
         ws.append(kw)
         lvls.append(klv)
+        strata.append(kst)
         rule_ids.append(np.full(len(kl), rule_idx, dtype=np.int16))
     if not lefts:
         empty = np.zeros(0, np.int64)
@@ -287,6 +348,8 @@ def _score_candidates(
             np.zeros(0, np.int16),
             0,
             per_rule,
+            np.zeros(0, np.int8),
+            in_strata,
         )
     return _Scored(
         np.concatenate(lefts),
@@ -296,6 +359,8 @@ def _score_candidates(
         np.concatenate(rule_ids),
         n_candidates,
         per_rule,
+        np.concatenate(strata),
+        in_strata,
     )
 
 
@@ -303,15 +368,23 @@ def _probability(weight: F64) -> F64:
     return np.asarray(1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60))), dtype=np.float64)
 
 
+def _pair_priors(model: Model, stratum: npt.NDArray[np.int8]) -> F64:
+    """Each pair's prior: its stratum's, else the model's."""
+    priors = np.array(
+        [model.prior_weight, *(f.prior_weight for f in model.strata)], dtype=np.float64
+    )
+    out: F64 = priors[stratum.astype(np.int64)]
+    return out
+
+
 def _pairs_frame(
     prepared: Prepared,
     model: Model,
     scored: _Scored,
-    prior: float,
     rules: Sequence[BlockingRule],
     keep_probability: float,
 ) -> pd.DataFrame:
-    weight = scored.bayes_weight + prior
+    weight = scored.bayes_weight + _pair_priors(model, scored.stratum)
     prob = _probability(weight)
     keep = prob >= keep_probability
     order = np.lexsort((scored.right[keep], scored.left[keep], -weight[keep]))
@@ -329,6 +402,8 @@ def _pairs_frame(
     data["blocking_rule"] = (
         rule_names[scored.rule[keep][order]] if len(rules) else np.array([], dtype=object)
     )
+    names = np.array(["", *(f.stratum.name for f in model.strata)], dtype=object)
+    data["stratum"] = names[scored.stratum[keep][order].astype(np.int64)]
     data["row_l"] = left
     data["row_r"] = right
     data["ambiguous"] = np.zeros(len(left), dtype=bool)  # set by clustering (see DedupeResult)
@@ -406,14 +481,27 @@ class _ResultBase:
         held = self.ambiguous
         lo, hi = min(pl, pr), max(pl, pr)
         rows_l, rows_r = held["row_l"].to_numpy(), held["row_r"].to_numpy()
-        if bool(((np.minimum(rows_l, rows_r) == lo) & (np.maximum(rows_l, rows_r) == hi)).any()):
-            explanation = replace(explanation, notes=(*explanation.notes, AMBIGUOUS_NOTE))
+        hit = (np.minimum(rows_l, rows_r) == lo) & (np.maximum(rows_l, rows_r) == hi)
+        if bool(hit.any()):
+            alike = bool(_sound_alike(self.model, held[hit]).any())
+            note = SOUND_ALIKE_NOTE if alike else AMBIGUOUS_NOTE
+            explanation = replace(explanation, notes=(*explanation.notes, note))
         return explanation
 
     def score_positions(self, left: I64, right: I64) -> F64:
-        """Match weights (bits, with prior) of arbitrary record-position pairs."""
+        """Match weights (bits, with prior) of arbitrary record-position pairs (in a link,
+        two records of one side are weighed with the register's own household prior)."""
         levels = compare(self.model.comparisons, self.prepared, left, right)
-        return self.model.score_levels(self.prepared, levels, left, tf_source=self._tf_source)
+        out = self.model.score_levels(
+            self.prepared, levels, left, right, tf_source=self._tf_source
+        )
+        if self.prepared.source is not None and self.model.strata:
+            same = np.flatnonzero(self.prepared.source[left] == self.prepared.source[right])
+            if len(same):
+                out[same] = self.model.within_register().score_levels(
+                    self.prepared, levels[same], left[same], right[same], tf_source=self._tf_source
+                )
+        return out
 
 
 @dataclass
@@ -488,6 +576,14 @@ AMBIGUOUS_NOTE = (
     "not a match although above the threshold: one of the two records matches, about as "
     "strongly, another record that the model holds apart from the other one (twins, say); "
     "which of the two people it is, a person decides"
+)
+
+#: The note on a pair of one household, born on one day, whose names are spelt differently
+#: but sound alike (:func:`_sound_alike`): kept out of the matches, in the review list.
+SOUND_ALIKE_NOTE = (
+    "not a match although above the threshold: one household, one birth date, two names that "
+    "sound alike (nayla / naila): twins are sometimes named so, and one person entered twice "
+    "looks the same; no field tells them apart, so check the family card (KK)"
 )
 
 #: Added to the recommendation of a record with a match that clustering kept apart.
@@ -852,7 +948,8 @@ def _cluster_above(result: _ResultBase) -> tuple[pd.DataFrame, Clustering]:
     (or one register record two such list records) is ambiguous there too."""
     pairs = result.pairs
     above = pairs["match_probability"].to_numpy() >= result.threshold
-    matches = pairs[above]
+    alike = above & _sound_alike(result.model, pairs)
+    matches = pairs[above & ~alike]
     left = matches["row_l"].to_numpy(dtype=np.int64)
     found = cluster_matches(
         result.prepared.n,
@@ -862,8 +959,38 @@ def _cluster_above(result: _ResultBase) -> tuple[pd.DataFrame, Clustering]:
         scorer=result.score_positions,
         parts=_parts(result, matches, left),
     )
-    pairs.loc[above, "ambiguous"] = found.ambiguous
+    pairs.loc[above & ~alike, "ambiguous"] = found.ambiguous
+    pairs.loc[alike, "ambiguous"] = True
     return matches, found
+
+
+def _sound_alike(model: Model, pairs: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Pairs of one household born on one day whose names are spelt differently but have
+    one phonetic key (``nayla`` / ``naila``, ``farel`` / ``farrel``): twins are sometimes named
+    so, and nothing in the records tells them from one person entered twice.  The model
+    weighs them as it weighs the rest; they are kept out of the matches and flagged for the
+    family card to decide (:data:`SOUND_ALIKE_NOTE`)."""
+    names = {f"gamma_{c.name}": c for c in model.comparisons}
+    columns = {
+        getattr(c, "column", ""): k
+        for k, c in names.items()
+        if isinstance(c, NameComparison | DateComparison)
+    }
+    name, date = columns.get("nama"), columns.get("tanggal_lahir")
+    if name is None or date is None or "stratum" not in pairs.columns:
+        return np.zeros(len(pairs), dtype=bool)
+    # one household only: the same spelling pair with one mother's name, out of the home, is
+    # far likelier one person who moved (flagging those cost 4 to 8 points of recall on
+    # generated registers to keep two twin pairs apart)
+    out: npt.NDArray[np.bool_] = (
+        (pairs["stratum"].to_numpy() == "household")
+        & (pairs[name].to_numpy() == NameComparison.KEY)
+        & (pairs[date].to_numpy() >= DateComparison.EXACT_DEFAULT)
+    )
+    nik = next((k for k, c in names.items() if isinstance(c, NIKComparison)), None)
+    if nik is not None:  # one NIK is one registration: a listed resident's own record
+        out &= pairs[nik].to_numpy() != NIKComparison.IDENTICAL
+    return out
 
 
 def _parts(result: _ResultBase, pairs: pd.DataFrame, left: I64) -> F64 | None:
@@ -873,8 +1000,9 @@ def _parts(result: _ResultBase, pairs: pd.DataFrame, left: I64) -> F64 | None:
     if not set(columns) <= set(pairs.columns):
         return None
     levels = pairs[columns].to_numpy(dtype=np.int8)
+    right = pairs["row_r"].to_numpy(dtype=np.int64)
     parts = result.model.contributions(
-        result.prepared, levels, left, tf_source=result._tf_source
+        result.prepared, levels, left, right, tf_source=result._tf_source
     )
     parts[levels == 0] = np.nan
     return parts
@@ -961,13 +1089,36 @@ def _run(
             diagnostics["new_pairs"] = result.per_rule
         return result
 
+    # pairs of this job in each stratum (one household, one family): their prior's denominator
+    counted_totals = stratum_pair_totals(prepared, [f.stratum for f in fitted.strata])
+
+    def totals(result: _Scored) -> list[float]:
+        # the household's pairs are counted from its blocks; a family's (one parent, one
+        # birth date) are those among the candidates
+        return [
+            max(float(result.stratum_candidates[k]), counted if f.stratum.name == "household"
+                else 1.0)
+            for k, (f, counted) in enumerate(zip(fitted.strata, counted_totals, strict=True), 1)
+        ]
+
     def prior(result: _Scored) -> float:
         if lambda_ is not None:
             return float(lambda_)
-        return estimate_lambda(result.bayes_weight, total_pairs)
+        outside = max(total_pairs - sum(totals(result)), 1.0)
+        return estimate_lambda(result.bayes_weight[result.stratum == 0], outside)
+
+    def stratum_priors(result: _Scored, current: Model) -> list[float]:
+        if lambda_ is not None:  # a fixed prior keeps the model's strata priors too
+            return [f.lambda_ for f in current.strata]
+        return [
+            estimate_lambda(result.bayes_weight[result.stratum == k], total, max_lambda=0.95)
+            for k, total in enumerate(totals(result), start=1)
+        ]
 
     scored = score_all(fitted)
     lap("block_and_score")
+    stratum_totals = totals(scored)
+    outside = max(total_pairs - sum(stratum_totals), 1.0)
     lam = prior(scored)
     if model is None and 0.0 < lam < 1.0:
         # u was counted on random pairs, a share λ of which are matches: take them out, and
@@ -986,18 +1137,28 @@ def _run(
             lambda_=lam,
             fixed=fitted.fixed,
             info=dict(fitted.info),
+            strata=[
+                f.with_lambda(lam_s)
+                for f, lam_s in zip(fitted.strata, stratum_priors(scored, fitted), strict=True)
+            ],
         )
     except ModelError as exc:
         raise ModelError(f"could not set the prior: {mask_text(str(exc))}") from exc
     fitted.info["lambda_estimated"] = lambda_ is None
-    fitted.info["expected_matching_pairs"] = lam * total_pairs
-    pairs = _pairs_frame(prepared, fitted, scored, fitted.prior_weight, rules, keep_probability)
+    fitted.info["expected_matching_pairs"] = lam * outside + sum(
+        f.lambda_ * t for f, t in zip(fitted.strata, stratum_totals, strict=True)
+    )
+    pairs = _pairs_frame(prepared, fitted, scored, rules, keep_probability)
     info = {
         "candidate_pairs": scored.n_candidates,
         "kept_pairs": len(pairs),
         "total_pairs": total_pairs,
         "lambda": lam,
         "prior_weight": math.log2(lam / (1 - lam)),
+        "strata": {
+            f.stratum.name: {"pairs": t, "lambda": f.lambda_, "prior_weight": f.prior_weight}
+            for f, t in zip(fitted.strata, stratum_totals, strict=True)
+        },
         "seconds": seconds,
     }
     if n_list is not None:

@@ -48,11 +48,21 @@ from nikmatch.comparisons import (
     NameComparison,
     compare,
     comparison_from_dict,
+    name_word_agreement,
+    word_reference,
 )
 from nikmatch.em import fit_em, pattern_counts
 from nikmatch.errors import ModelError
-from nikmatch.prepare import Prepared, joint_tf, tf_table
+from nikmatch.prepare import Prepared, joint_tf, tf_reference, tf_table
 from nikmatch.privacy import mask_text
+from nikmatch.strata import (
+    DEFAULT_STRATA,
+    Stratum,
+    StratumModel,
+    fit_strata,
+    stratum_of,
+    stratum_samples,
+)
 
 __all__ = [
     "MODEL_FORMAT_VERSION",
@@ -64,7 +74,7 @@ __all__ = [
     "train",
 ]
 
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT_VERSION = 2
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
@@ -183,6 +193,9 @@ class Model:
     lambda_: float = 1e-6
     fixed: list[bool] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
+    #: pairs in one household or family, weighed against ``u`` among family members
+    #: (:mod:`nikmatch.strata`); empty: every pair is weighed alike
+    strata: list[StratumModel] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.fixed:
@@ -225,11 +238,19 @@ class Model:
         prepared: Prepared,
         levels: npt.NDArray[np.int8],
         left: I64,
+        right: I64 | None = None,
         *,
         tf_source: int | None = None,
     ) -> F64:
-        """Term-frequency adjustments (bits), shape ``(n_pairs, n_comparisons)``."""
+        """Term-frequency adjustments (bits), shape ``(n_pairs, n_comparisons)``.
+
+        Exact (and same-key) agreement is adjusted by the frequency of the agreeing value;
+        with ``right`` given, partial name agreement too (a word left out, a word in common,
+        a mistyped word, words reordered) by the frequency of the agreeing *words*
+        (:func:`~nikmatch.comparisons.name_log2_share`)."""
         adj = np.zeros(levels.shape, dtype=np.float64)
+        if right is not None:
+            self._word_adjustments(prepared, levels, left, right, adj)
         for j, comp in enumerate(self.comparisons):
             for level, tf_field in comp.tf_levels.items():
                 if tf_field not in prepared.codes:
@@ -237,16 +258,46 @@ class Model:
                 hit = levels[:, j] == level
                 if not hit.any():
                     continue
-                # the chance that a *different* person holds the value (see tf_table)
+                # the chance that a *different* person holds the value (see tf_table), against
+                # that chance on average over the records the level applies to
                 others = level not in comp.tf_placeholder_levels
                 tf = tf_table(prepared, tf_field, source=tf_source, others=others)
                 codes = prepared.codes[tf_field][left[hit]]
                 values_tf = np.maximum(tf[np.maximum(codes, 0)], 1e-300)
-                u_level = max(float(self.u[j][level]), 1e-12)
-                a = np.log2(u_level / values_tf)
+                reference = tf_reference(
+                    prepared, tf_field, comp.tf_scope(prepared, level), source=tf_source,
+                    others=others,
+                )
+                a = np.log2(max(reference, 1e-12) / values_tf)
                 adj[hit, j] = np.clip(a, *TF_ADJUSTMENT_BOUNDS)
         self._joint_name_correction(prepared, levels, left, adj, tf_source)
         return adj
+
+    def _word_adjustments(
+        self, prepared: Prepared, levels: npt.NDArray[np.int8], left: I64, right: I64, adj: F64
+    ) -> None:
+        """The term-frequency adjustment of partial name agreement (see
+        :meth:`tf_adjustments`).  Where all words agree (a mistyped word, another order) the
+        agreeing words' share is set against the exact level's chance agreement, as for an
+        exact name; where some agree (a word left out, a word in common) against the share of
+        the word two random names share on average (:func:`word_reference`), once per
+        agreeing word."""
+        for j, comp in enumerate(self.comparisons):
+            if not isinstance(comp, NameComparison) or comp.column not in prepared.codes:
+                continue
+            full = np.isin(levels[:, j], list(comp.FULL_WORD_TF_LEVELS))
+            part = np.isin(levels[:, j], list(comp.PART_WORD_TF_LEVELS))
+            hit = np.flatnonzero(full | part)
+            if not len(hit):
+                continue
+            log_share, agreeing = name_word_agreement(
+                prepared, comp.column, left[hit], right[hit]
+            )
+            exact_ref = math.log2(max(float(self.u[j][comp.EXACT]), 1e-12))
+            word_ref = word_reference(prepared, comp.column)
+            ref = np.where(full[hit], exact_ref, word_ref * agreeing)
+            value = np.clip(ref - log_share, *TF_ADJUSTMENT_BOUNDS)
+            adj[hit, j] = np.where(agreeing > 0, value, 0.0)
 
     def _joint_name_correction(
         self,
@@ -297,11 +348,13 @@ class Model:
         prepared: Prepared,
         levels: npt.NDArray[np.int8],
         left: I64,
+        right: I64 | None = None,
         *,
         tf_source: int | None = None,
     ) -> F64:
-        """Match weights (bits, including the prior) of pairs with the given levels."""
-        parts = self.contributions(prepared, levels, left, tf_source=tf_source)
+        """Match weights (bits, including the prior) of pairs with the given levels
+        (``right``: see :meth:`contributions`)."""
+        parts = self.contributions(prepared, levels, left, right, tf_source=tf_source)
         total: F64 = self.prior_weight + parts.sum(axis=1)
         return total
 
@@ -310,20 +363,135 @@ class Model:
         prepared: Prepared,
         levels: npt.NDArray[np.int8],
         left: I64,
+        right: I64 | None = None,
         *,
         tf_source: int | None = None,
     ) -> F64:
         """Each comparison's contribution (bits: level weight plus term-frequency adjustment),
         shape ``(n_pairs, n_comparisons)``; ``prior_weight`` plus a row's sum is the pair's
-        match weight (:meth:`score_levels`)."""
+        match weight (:meth:`score_levels`).  A pair in a stratum (one household, one family:
+        :mod:`nikmatch.strata`) is weighed as the stratum says: its first defining comparison
+        carries the stratum's prior less the global one.  ``right`` (the pairs' second
+        records) is needed for the word-frequency adjustment of partial name agreement;
+        without it that adjustment is left out."""
+        out, which = self.evidence(prepared, levels, left, right, tf_source=tf_source)
+        names = self.names
+        for k, fitted in enumerate(self.strata, start=1):
+            rows = np.flatnonzero(which == k)
+            if not len(rows):
+                continue
+            present = [names.index(n) for n in fitted.stratum.defining if n in names]
+            out[rows, present[0]] += fitted.prior_weight - self.prior_weight
+        return out
+
+    def evidence(
+        self,
+        prepared: Prepared,
+        levels: npt.NDArray[np.int8],
+        left: I64,
+        right: I64 | None = None,
+        *,
+        tf_source: int | None = None,
+    ) -> tuple[F64, I64]:
+        """Each comparison's evidence (bits, no prior) and each pair's stratum (1-based
+        index into :attr:`strata`, 0 for none).  A pair's match weight is its stratum's prior
+        (or the global :attr:`prior_weight`) plus its row's sum."""
         out = (
-            self.tf_adjustments(prepared, levels, left, tf_source=tf_source)
+            self.tf_adjustments(prepared, levels, left, right, tf_source=tf_source)
             if len(levels)
             else np.zeros(levels.shape, dtype=np.float64)
         )
         for j, w in enumerate(self.level_weights()):
             out[:, j] += w[levels[:, j]]
+        which = np.zeros(len(levels), dtype=np.int64)
+        if self.strata and len(levels):
+            which = self.stratum_of(prepared, levels, left)
+            self._stratum_evidence(levels, which, out)
+        return out, which
+
+    def within_register(self) -> Model:
+        """The model for two records of the *register* of a link (the held-apart check of
+        clustering): each stratum's prior is the one of the register's own pairs
+        (:attr:`~nikmatch.strata.StratumModel.register_lambda`), not the list's."""
+        if not self.strata:
+            return self
+        return Model(
+            self.comparisons,
+            self.m,
+            self.u,
+            lambda_=self.lambda_,
+            fixed=self.fixed,
+            info=self.info,
+            strata=[f.with_lambda(f.register_lambda) for f in self.strata],
+        )
+
+    def stratum_of(self, prepared: Prepared, levels: npt.NDArray[np.int8], left: I64) -> I64:
+        """Per pair: 1-based index into :attr:`strata` of the stratum it is weighed in, 0
+        for none."""
+        specs = [s.stratum for s in self.strata]
+        return stratum_of(specs, self.comparisons, prepared, levels, left).astype(np.int64)
+
+    def stratum_weights(
+        self,
+    ) -> list[list[tuple[F64, F64] | None]]:
+        """Per stratum, per comparison: ``log2(m/u)`` of each level inside the stratum, for
+        pairs born apart and for pairs born on nearly the same date (``None`` where the
+        model's own weights apply; the defining comparisons weigh 0)."""
+        out: list[list[tuple[F64, F64] | None]] = []
+        for fitted in self.strata:
+            row: list[tuple[F64, F64] | None] = []
+            for j, comp in enumerate(self.comparisons):
+                if comp.name in fitted.stratum.defining:
+                    zero = np.zeros(comp.n_levels)
+                    row.append((zero, zero))
+                    continue
+                u = fitted.u[j]
+                if u is None:
+                    row.append(None)
+                    continue
+                m = fitted.m[j] if fitted.m[j] is not None else self.m[j]
+                near = fitted.u_near[j] if j < len(fitted.u_near) else None
+                pair = []
+                for uu in (u, u if near is None else near):
+                    w = np.log2(np.maximum(m, 1e-12) / np.maximum(uu, 1e-12))  # type: ignore[arg-type]
+                    w[0] = 0.0
+                    pair.append(w)
+                row.append((pair[0], pair[1]))
+            out.append(row)
         return out
+
+    def _stratum_evidence(self, levels: npt.NDArray[np.int8], which: I64, out: F64) -> None:
+        names = self.names
+        for k, (fitted, weights) in enumerate(
+            zip(self.strata, self.stratum_weights(), strict=True), start=1
+        ):
+            rows = np.flatnonzero(which == k)
+            if not len(rows):
+                continue
+            lv = levels[rows]
+            joint = fitted.joint is not None and all(n in names for n in fitted.stratum.joint)
+            near = (
+                fitted.stratum.near_dates(lv[:, names.index(fitted.stratum.joint[1])])
+                if joint
+                else np.zeros(len(rows), dtype=bool)
+            )
+            for j, w in enumerate(weights):
+                if w is not None:
+                    out[rows, j] = np.where(near, w[1][lv[:, j]], w[0][lv[:, j]])
+            if not joint or fitted.joint is None:
+                continue
+            a, b = names.index(fitted.stratum.joint[0]), names.index(fitted.stratum.joint[1])
+            both = (lv[:, a] > 0) & (lv[:, b] > 0)
+            if not both.any():
+                continue
+            la, lb = lv[both, a], lv[both, b]
+            together = np.log2(
+                np.maximum(self.m[a][la] * self.m[b][lb], 1e-300)
+                / np.maximum(fitted.joint[la, lb], 1e-300)
+            )
+
+            # shown apart: the date as it weighs alone, the name as what the pair adds
+            out[rows[both], a] = together - out[rows[both], b]
 
     # ---- persistence ---------------------------------------------------------------------
     def update_from_labels(
@@ -382,6 +550,7 @@ class Model:
             lambda_=self.lambda_,
             fixed=list(self.fixed),
             info=info,
+            strata=list(self.strata),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -410,6 +579,7 @@ class Model:
                 }
                 for c, m, u, f in zip(self.comparisons, self.m, self.u, self.fixed, strict=True)
             ],
+            "strata": [fitted.to_dict() for fitted in self.strata],
             "info": self.info,
         }
 
@@ -457,6 +627,13 @@ class Model:
                 ms.append(m_saved)
                 us.append(u_saved)
                 fixed.append(bool(entry.get("fixed", False)))
+            strata = [StratumModel.from_dict(entry) for entry in data.get("strata", [])]
+            for fitted in strata:
+                if len(fitted.u) != len(comps) or any(
+                    u is not None and len(u) != c.n_levels
+                    for u, c in zip(fitted.u, comps, strict=True)
+                ):
+                    raise ModelError(f"stratum {fitted.stratum.name!r} does not fit the model")
             return cls(
                 comps,
                 ms,
@@ -464,6 +641,7 @@ class Model:
                 lambda_=float(data["lambda"]),
                 fixed=fixed,
                 info=dict(data.get("info", {})),
+                strata=strata,
             )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ModelError):
@@ -663,8 +841,12 @@ def train(
     pairs_per_block: int = 1_000_000,
     seed: int = 0,
     fixed: Mapping[str, tuple[Sequence[float], Sequence[float]]] | None = None,
+    strata: Sequence[Stratum] = DEFAULT_STRATA,
 ) -> Model:
-    """Train ``u`` by random sampling and ``m`` by EM on sampled training-block pairs.
+    """Train ``u`` by random sampling and ``m`` by EM on sampled training-block pairs, then
+    the ``u`` of each stratum (pairs in one household or family, :mod:`nikmatch.strata`) on
+    the register's own households; ``strata=()`` weighs every pair alike.  Training pairs in a
+    stratum are left out of EM: their agreements are not independent evidence.
 
     ``fixed`` maps comparison names to user-given ``(m, u)`` that training leaves alone.
     ``λ`` is left at a placeholder; :func:`estimate_lambda` sets it from scored candidates.
@@ -690,6 +872,12 @@ def train(
     blocks = (
         list(training_blocks) if training_blocks is not None else default_training_blocks(prepared)
     )
+    # the strata this register holds (households, families): found before EM, whose
+    # training pairs in them are left out, and fitted after it (their m needs the model's)
+    samples = stratum_samples(comps, prepared, strata=strata, seed=seed) if strata else []
+    provisional = Model(comps, [_prior_m(c) for c in comps], u, fixed=is_fixed)
+    held = [f.stratum for f in fit_strata(provisional, samples, strata)]
+    samples = [sample for sample in samples if sample.stratum in held]
     for i, block in enumerate(blocks):
         left, right = sample_block_pairs(
             block.rule,
@@ -709,6 +897,9 @@ def train(
             runs_info.append({"rule": block.rule.name, "pairs": 0})
             continue
         levels = compare(comps, prepared, left, right)
+        if held:  # one household or family: not independent evidence, weighed apart
+            apart = stratum_of(held, comps, prepared, levels, left) == 0
+            levels = levels[apart]
         patterns, counts = pattern_counts(levels)
         learn = [not is_fixed[j] and comps[j].name not in block.exclude for j in range(len(comps))]
         offset = np.zeros(len(patterns), dtype=np.float64)
@@ -757,7 +948,11 @@ def train(
         "untrained": [c.name for j, c in enumerate(comps) if not m_runs[j] and not is_fixed[j]],
         "seed": seed,
     }
-    return Model(comps, m, u, lambda_=1e-6, fixed=is_fixed, info=info)
+    model = Model(comps, m, u, lambda_=1e-6, fixed=is_fixed, info=info)
+    if samples:
+        model.strata = fit_strata(model, samples, strata)
+        model.info["strata"] = {f.stratum.name: f.info for f in model.strata}
+    return model
 
 
 def remove_matches_from_u(model: Model, lambda_: float) -> tuple[Model, float]:
@@ -811,12 +1006,22 @@ def remove_matches_from_u(model: Model, lambda_: float) -> tuple[Model, float]:
     info = dict(model.info)
     info["u_matches_removed"] = lambda_
     return (
-        Model(model.comparisons, model.m, new_u, lambda_=lambda_, fixed=model.fixed, info=info),
+        Model(
+            model.comparisons,
+            model.m,
+            new_u,
+            lambda_=lambda_,
+            fixed=model.fixed,
+            info=info,
+            strata=model.strata,
+        ),
         change,
     )
 
 
-def estimate_lambda(bayes_weights: F64, total_pairs: float, *, iterations: int = 100) -> float:
+def estimate_lambda(
+    bayes_weights: F64, total_pairs: float, *, iterations: int = 100, max_lambda: float = 0.5
+) -> float:
     """Maximum-likelihood ``λ`` given the Bayes-factor weights (bits, without prior) of the
     candidate pairs, assuming pairs outside the candidates are non-matches.
 
@@ -836,4 +1041,4 @@ def estimate_lambda(bayes_weights: F64, total_pairs: float, *, iterations: int =
             lam = new
             break
         lam = new
-    return min(max(lam, 1e-15), 0.5)
+    return min(max(lam, 1e-15), max_lambda)

@@ -77,6 +77,7 @@ KEY_FIELDS: tuple[str, ...] = (
     "tanggal_lahir",
     "birth_year",
     "birth_day",
+    "birth_month",
     "initial",
     "nama_ibu",
     "nama_ibu_key",
@@ -263,12 +264,21 @@ class Prepared:
         out: dict[str, I64] = {}
         for name, codes in self.codes.items():
             out[name] = codes.astype(np.int64)
+        for column in WORD_COLUMNS:  # each record's words, for WordBlock rules (CSR layout)
+            if column in self.codes:
+                out[f"{column}_word_start"], out[f"{column}_words"] = record_word_tokens(
+                    self, column
+                )
         missing = self.dob == MISSING_DAY
         years, months, days = self.date_parts()
         out["birth_year"] = np.where(missing, -1, years.astype(np.int64))
         # the birthday without its year (month * 100 + day): survives a slip in the year
         out["birth_day"] = np.where(
             missing, -1, months.astype(np.int64) * 100 + days.astype(np.int64)
+        )
+        # the year and month (year * 100 + month): survives a slip in the day
+        out["birth_month"] = np.where(
+            missing, -1, years.astype(np.int64) * 100 + months.astype(np.int64)
         )
         out["jenis_kelamin"] = np.where(self.sex > 0, self.sex.astype(np.int64), -1)
         if "nama_key" in self.codes:
@@ -306,6 +316,100 @@ class Prepared:
     ) -> npt.NDArray[np.object_] | npt.NDArray[np.int64]:
         """Index labels of record positions."""
         return np.asarray(self.index)[positions]
+
+
+def value_word_tokens(names: npt.NDArray[np.object_]) -> tuple[I64, I64]:
+    """Each normalised name's informative words, as stable codes of their phonetic keys
+    (a hash of the key's text, so any two frames, or partitions, code a word alike), in CSR
+    layout: name ``i``'s words are ``tokens[start[i]:start[i + 1]]``.  A name with no
+    informative word gives its words of two letters or more.
+
+    >>> start, tokens = value_word_tokens(np.array(["siti aminah", "aminah", "siti"], object))
+    >>> np.diff(start).tolist(), bool(tokens[0] == tokens[1])
+    ([1, 1, 1], True)
+    """
+    from nikmatch.names._batch import analyse_batch
+
+    rules = default_rules()
+    texts = [v if isinstance(v, str) else "" for v in names.tolist()]
+    b = analyse_batch(texts, rules, lambda w: token_key(w, rules=rules))
+    n = len(texts)
+    if not len(b.word_code):
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    length = np.asarray([len(w) for w in b.words], dtype=np.int64)[b.word_code]
+    informative = ~b.low & (length > 1)
+    has = np.zeros(n, dtype=bool)
+    has[b.word_name[informative]] = True
+    keep = informative | (~has[b.word_name] & (length > 1))
+    key_hash = pd.util.hash_array(np.asarray(b.word_keys, dtype=object), categorize=False)
+    word_name = b.word_name[keep]
+    tokens = key_hash[b.word_code[keep]].astype(np.int64) & np.int64(2**62 - 1)
+    # one token per (name, word): a word twice in a name counts once
+    code = pd.DataFrame({"n": word_name, "t": tokens}).drop_duplicates()
+    word_name, tokens = code["n"].to_numpy(np.int64), code["t"].to_numpy(np.int64)
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(word_name, minlength=n), out=start[1:])
+    return start, tokens
+
+
+def text_word_tokens(texts: npt.NDArray[np.object_]) -> tuple[I64, I64]:
+    """Each folded text's words of three letters or more (no digits: a house number is no
+    word of a street), as stable codes (a hash of the word), CSR layout as
+    :func:`value_word_tokens`.
+
+    >>> start, tokens = text_word_tokens(np.array(["jalan mawar 12", "gang mawar"], object))
+    >>> np.diff(start).tolist(), bool(tokens[1] == tokens[3])
+    ([2, 2], True)
+    """
+    words = [
+        sorted({w for w in str(t).split() if len(w) >= 3 and w.isalpha()}) if isinstance(t, str)
+        else []
+        for t in texts.tolist()
+    ]
+    counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    start = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    flat = np.fromiter(itertools.chain.from_iterable(words), dtype=object, count=int(start[-1]))
+    tokens = (
+        pd.util.hash_array(flat, categorize=True).astype(np.int64) & np.int64(2**62 - 1)
+        if len(flat)
+        else np.zeros(0, dtype=np.int64)
+    )
+    return start, tokens
+
+
+def _value_tokens(column: str, values: npt.NDArray[np.object_]) -> tuple[I64, I64]:
+    """The word tokens of a column's distinct values: names by phonetic key, other text by
+    its words."""
+    return value_word_tokens(values) if column in _NAME_COLUMNS else text_word_tokens(values)
+
+
+#: Columns whose records get word tokens for :class:`~nikmatch.blocking.WordBlock` rules.
+WORD_COLUMNS: tuple[str, ...] = ("nama", "alamat")
+
+
+def record_word_tokens(prepared: Prepared, column: str) -> tuple[I64, I64]:
+    """Each record's words (:func:`value_word_tokens` of its name, :func:`text_word_tokens`
+    of other text), CSR layout: ``(start, tokens)`` with ``len(start) == n + 1``."""
+    key = f"value_word_tokens:{column}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, tuple) and len(cached[0]) == len(prepared.values[column]) + 1:
+        v_start, v_tokens = cached
+    else:
+        v_start, v_tokens = _value_tokens(column, prepared.values[column])
+        prepared.cache[key] = (v_start, v_tokens)
+    codes = prepared.codes[column].astype(np.int64)
+    if not len(v_start) > 1:  # no value at all
+        return np.zeros(len(codes) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ok = codes >= 0
+    counts = np.where(ok, v_start[np.maximum(codes, 0) + 1] - v_start[np.maximum(codes, 0)], 0)
+    start = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    total = int(start[-1])
+    record = np.repeat(np.arange(len(codes), dtype=np.int64), counts)
+    offset = np.arange(total, dtype=np.int64) - start[record]
+    tokens = v_tokens[v_start[np.maximum(codes, 0)][record] + offset] if total else v_tokens[:0]
+    return start, tokens
 
 
 def _keys_of_normalized(names: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
@@ -413,8 +517,11 @@ def prepare(
     """
     frame = canonical_frame(df, columns)
     prepared = _prepare_canonical(frame, reference_date=reference_date, source=None)
-    if "nama" in prepared.codes:  # a register statistic, kept for every list linked to it
+    if "nama" in prepared.codes:  # register statistics, kept for every list linked to it
         common_name_words(prepared)
+    for column in WORD_COLUMNS:
+        if column in prepared.codes:
+            record_word_tokens(prepared, column)
     return prepared
 
 
@@ -529,10 +636,34 @@ def link_prepared(list_prepared: Prepared, register: Prepared) -> tuple[Prepared
             columns=tuple(c for c in list_prepared.columns if c in register.columns),
             nik_digits=nik_digits.astype(np.uint8),
             nik_report=report,
-            cache={k: v for k, v in register.cache.items() if k.startswith("common_words:")},
+            cache=_carried_cache(register, values),
         ),
         n_l,
     )
+
+
+def _carried_cache(
+    register: Prepared, values: dict[str, npt.NDArray[np.object_]]
+) -> dict[str, object]:
+    """What a list linked to a register keeps of the register's caches: its statistics
+    (common words, word counts: the register's side of the link) and its names' word tokens,
+    extended with the list's new names (the register's values keep their codes)."""
+    out: dict[str, object] = {
+        k: v for k, v in register.cache.items() if k.startswith("common_words:")
+    }
+    for k, v in register.cache.items():
+        if k.startswith("word_counts:") and k.endswith(":None"):
+            out[k[: -len("None")] + "1"] = v  # the register's side of the link
+        if k.startswith("value_word_tokens:") and isinstance(v, tuple):
+            column = k.split(":", 1)[1]
+            old_start, old_tokens = v
+            n_old = len(old_start) - 1
+            new_start, new_tokens = _value_tokens(column, values[column][n_old:])
+            out[k] = (
+                np.concatenate([old_start, old_start[-1] + new_start[1:]]),
+                np.concatenate([old_tokens, new_tokens]),
+            )
+    return out
 
 
 def _sex_letter_codes(letters: npt.NDArray[np.object_]) -> npt.NDArray[np.int8]:
@@ -758,6 +889,45 @@ def tf_table(
     return out
 
 
+def tf_reference(
+    prepared: Prepared,
+    field_name: str,
+    scope: npt.NDArray[np.bool_] | None = None,
+    *,
+    source: int | None = None,
+    others: bool = False,
+) -> float:
+    """The average :func:`tf_table` value over the records holding a value (those in
+    ``scope``, on the ``source`` side): the chance that a random record shares its value with
+    another person, against which a value's own chance makes agreement on it strong or weak.
+
+    It is the ``u`` that exact agreement has by the term-frequency table itself, so the
+    adjustment of a value is the same whatever resolution the sampled ``u`` has (a sample of
+    random pairs in which every exact agreement is one person's two records would put ``u`` at
+    its floor and mark down every value anyone else holds).
+
+    >>> import pandas as pd
+    >>> p = prepare(pd.DataFrame({"nama": ["Ani Lestari"] * 3 + ["Budi Santoso", "Dewi"],
+    ...                           "tanggal_lahir": ["1990-01-01"] * 2 + ["1991-05-05"] * 3}))
+    >>> round(tf_reference(p, "nama", others=True), 3)
+    0.12
+    """
+    key = f"tf_reference:{field_name}:{source}:{others}:{None if scope is None else id(scope)}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, tuple) and cached[1] is scope:
+        return float(cached[0])
+    codes = prepared.codes[field_name]
+    mask = codes >= 0
+    if source is not None and prepared.source is not None:
+        mask &= prepared.source == source
+    if scope is not None:
+        mask &= scope
+    tf = tf_table(prepared, field_name, source=source, others=others)
+    value = float(tf[codes[mask]].mean()) if mask.any() else 0.0
+    prepared.cache[key] = (value, scope)
+    return value
+
+
 def joint_tf(
     prepared: Prepared, first: str, second: str, *, source: int | None = None
 ) -> tuple[I64, F64, I64]:
@@ -817,6 +987,52 @@ def joint_tf(
 COMMON_WORD_SHARE = 1 / 20_000
 
 
+def name_word_counts(
+    prepared: Prepared, column: str = "nama", *, source: int | None = None
+) -> tuple[pd.Series, int]:
+    """How many records' names hold each word (a word twice in one name counts once), and how
+    many records have a name: the word frequencies of a name column (on one side only, with
+    ``source``).  A small table keyed by the words themselves (not by codes), so it can be
+    computed on any partition of a register and added up.
+
+    >>> import pandas as pd
+    >>> p = prepare(pd.DataFrame({"nama": ["Siti Aminah", "Siti Rahma", "Rahma", None],
+    ...                           "tanggal_lahir": ["1990-01-01"] * 4}))
+    >>> counts, n = name_word_counts(p)
+    >>> counts.sort_index().to_dict(), n
+    ({'aminah': 1, 'rahma': 2, 'siti': 2}, 3)
+    """
+    key = f"word_counts:{column}:{source}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, tuple):
+        return cached
+    codes = prepared.codes[column]
+    mask = codes >= 0
+    if source is not None and prepared.source is not None:
+        mask &= prepared.source == source
+    counts = np.bincount(codes[mask], minlength=len(prepared.values[column]))
+    split = [sorted(set(str(v).split())) for v in prepared.values[column].tolist()]
+    n_words = np.fromiter((len(w) for w in split), dtype=np.int64, count=len(split))
+    word_codes, words = pd.factorize(
+        np.fromiter(itertools.chain.from_iterable(split), dtype=object, count=int(n_words.sum()))
+    )
+    totals = np.bincount(word_codes, weights=np.repeat(counts, n_words), minlength=len(words))
+    series = pd.Series(totals.astype(np.int64), index=pd.Index(words, dtype=object), name=column)
+    out = (series[series > 0], int(mask.sum()))
+    prepared.cache[key] = out
+    return out
+
+
+def common_word_min(n_records: int) -> float:
+    """Records whose names must hold a word for it to be a name in common use: at least
+    :data:`COMMON_WORD_SHARE` of the names and five at least.
+
+    >>> common_word_min(50_000), common_word_min(1_000_000)
+    (5.0, 50.0)
+    """
+    return max(5.0, COMMON_WORD_SHARE * float(n_records))
+
+
 def common_name_words(prepared: Prepared, column: str = "nama") -> frozenset[str]:
     """The words in common use in a name column: written in at least
     :data:`COMMON_WORD_SHARE` of the records' names and in five at least.
@@ -831,15 +1047,7 @@ def common_name_words(prepared: Prepared, column: str = "nama") -> frozenset[str
     cached = prepared.cache.get(key)
     if isinstance(cached, frozenset):
         return cached
-    codes = prepared.codes[column]
-    counts = np.bincount(codes[codes >= 0], minlength=len(prepared.values[column]))
-    split = [str(v).split() for v in prepared.values[column].tolist()]
-    n_words = np.fromiter((len(w) for w in split), dtype=np.int64, count=len(split))
-    word_codes, words = pd.factorize(
-        np.fromiter(itertools.chain.from_iterable(split), dtype=object, count=int(n_words.sum()))
-    )
-    totals = np.bincount(word_codes, weights=np.repeat(counts, n_words), minlength=len(words))
-    floor = max(5.0, COMMON_WORD_SHARE * float((codes >= 0).sum()))
-    common = frozenset(str(w) for w in np.asarray(words, dtype=object)[totals >= floor])
+    counts, n = name_word_counts(prepared, column)
+    common = frozenset(str(w) for w in counts.index[counts.to_numpy() >= common_word_min(n)])
     prepared.cache[key] = common
     return common
