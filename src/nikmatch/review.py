@@ -67,6 +67,7 @@ __all__ = [
     "ReviewFileError",
     "ReviewOutcome",
     "apply_review",
+    "comparison_contributions",
     "parse_decision",
     "parse_review_date",
     "read_review_workbooks",
@@ -260,6 +261,40 @@ def _proposed(result: DedupeResult | LinkResult) -> pd.DataFrame:
     return out
 
 
+def comparison_contributions(
+    result: DedupeResult | LinkResult, pairs: pd.DataFrame
+) -> tuple[np.ndarray[Any, np.dtype[np.int8]], np.ndarray[Any, np.dtype[np.float64]]]:
+    """Levels and contributions (bits, with term-frequency adjustments) of each comparison for
+    rows of ``result.pairs``: what :meth:`~nikmatch.linker.DedupeResult.explain` shows, for
+    many pairs at once (``NaN`` for a comparison without a ``gamma_`` column).
+
+    >>> import nikmatch as nm
+    >>> from nikmatch.synth import small_population
+    >>> register, _ = small_population(seed=0)
+    >>> result = nm.find_duplicates(register)
+    >>> top = result.matches.head(1)
+    >>> _, parts = comparison_contributions(result, top)
+    >>> explained = result.explain(top["id_l"].iloc[0], top["id_r"].iloc[0])
+    >>> bool(abs(parts.sum() + result.model.prior_weight - explained.match_weight) < 1e-9)
+    True
+    """
+    comparisons = result.model.comparisons
+    gammas = [f"gamma_{c.name}" for c in comparisons]
+    present = [g in pairs.columns for g in gammas]
+    levels = np.zeros((len(pairs), len(comparisons)), dtype=np.int8)
+    for j, gamma in enumerate(gammas):
+        if present[j]:
+            levels[:, j] = pairs[gamma].to_numpy(dtype=np.int8)
+    contributions = result.model.contributions(
+        result.prepared,
+        levels,
+        pairs["row_l"].to_numpy(dtype=np.int64),
+        tf_source=getattr(result, "_tf_source", None),
+    )
+    contributions[:, [not x for x in present]] = np.nan
+    return levels, contributions
+
+
 def review_table(
     result: DedupeResult | LinkResult,
     left: pd.DataFrame,
@@ -294,26 +329,14 @@ def review_table(
         raise ValueError("review_table: a link result needs the register frame as `right`")
     other = left if right is None else right
     pairs = _proposed(result)
-    comparisons = result.model.comparisons
-    gammas = [f"gamma_{c.name}" for c in comparisons]
-    present = [g in pairs.columns for g in gammas]
-    levels = np.zeros((len(pairs), len(comparisons)), dtype=np.int8)
-    for j, gamma in enumerate(gammas):
-        if present[j]:
-            levels[:, j] = pairs[gamma].to_numpy(dtype=np.int8)
-    contributions = result.model.contributions(
-        result.prepared,
-        levels,
-        pairs["row_l"].to_numpy(dtype=np.int64),
-        tf_source=getattr(result, "_tf_source", None),
-    )
+    levels, contributions = comparison_contributions(result, pairs)
     parts = [
         _Parts(
             c.name,
             np.asarray(c.level_labels, dtype=object)[levels[:, j]],
-            contributions[:, j] if present[j] else np.full(len(pairs), np.nan),
+            contributions[:, j],
         )
-        for j, c in enumerate(comparisons)
+        for j, c in enumerate(result.model.comparisons)
     ]
     clusters = result.clusters if mode == "dedupe" else None
     return _assemble(
