@@ -44,6 +44,7 @@ from nikmatch.cli import (
 )
 from nikmatch.errors import SchemaError
 from nikmatch.evaluate import hard_negative_merges, pairwise_metrics
+from nikmatch.export import MissingOptionalDependency
 from nikmatch.linker import DedupeResult, LinkResult, find_duplicates, link
 from nikmatch.privacy import mask_text
 from nikmatch.review import (
@@ -441,20 +442,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{len(result.matches) + len(result.ambiguous):,} pairs"
     )
     coverage = Coverage(wajib_ktp=wajib, belum_rekam=len(listed))
-    with STATE.steps.step("writing the HTML report"):
-        report_path = write_report(
-            out / "report.html",
-            result,
-            register,
-            nik_report=report,
-            coverage=coverage,
-            link_result=linked,
-            source=f"Generated register of {len(register):,} records (nikmatch demo).",
+    try:
+        with STATE.steps.step("writing the HTML report"):
+            report_path = write_report(
+                out / "report.html",
+                result,
+                register,
+                nik_report=report,
+                coverage=coverage,
+                link_result=linked,
+                source=f"Generated register of {len(register):,} records (nikmatch demo).",
+            )
+        _say(
+            f"5. Report: KTP-el coverage {coverage.share_recorded:.1%} ({coverage.recorded:,} of "
+            f"{wajib:,}); {report_path.stat().st_size / 1e6:.1f} MB, opens offline"
         )
-    _say(
-        f"5. Report: KTP-el coverage {coverage.share_recorded:.1%} ({coverage.recorded:,} of "
-        f"{wajib:,}); {report_path.stat().st_size / 1e6:.1f} MB, opens offline"
-    )
+    except MissingOptionalDependency as exc:  # a plain install without the report extra
+        _say(f"5. Report: not written: {exc}")
     _say()
     _say(f"done in {time.perf_counter() - started:.1f} s; everything is in {out}/:")
     for name, what in (
