@@ -68,6 +68,7 @@ __all__ = [
     "OutputError",
     "UsageError",
     "build_parser",
+    "check_identifiers",
     "main",
     "read_table",
 ]
@@ -874,6 +875,37 @@ def _load_model(name: str | None) -> Model | None:
         ) from None
 
 
+def check_identifiers(frame: pd.DataFrame, columns: dict[str, str] | None, source: str) -> None:
+    """Refuse a file whose NIK column holds values but not one usable NIK: the wrong column
+    was taken for the NIK (or the file is damaged beyond what cleaning repairs).
+
+    >>> bad = pd.DataFrame({"nik": ["abc", "12", ""], "nama": ["A", "B", "C"]})
+    >>> check_identifiers(bad, None, "x.csv")
+    Traceback (most recent call last):
+    ...
+    nikmatch.tables.InputFileError: x.csv: none of the 2 values in column 'nik' is a usable NIK ...
+    """
+    try:
+        mapping = resolve_columns(frame, columns, require_name=False)
+    except NikmatchError:
+        return  # the matcher says what is missing
+    column = mapping.get("nik")
+    if not isinstance(column, str) or column not in frame.columns:
+        return
+    values = frame[column].astype(str).str.strip()
+    filled = values[values != ""]
+    if not len(filled):
+        return
+    cleaned = check_niks(filled.reset_index(drop=True))["nik"].astype(str)
+    if (cleaned.str.len() == 16).any():
+        return
+    example = mask_text(repr(str(filled.iloc[0])[:20]))
+    raise InputFileError(
+        f"{source}: none of the {len(filled):,} values in column {column!r} is a usable NIK "
+        f"(first: {example}); is it the NIK column? name the right one with --map nik=HEADER"
+    )
+
+
 def _save_model(model: Model, path: Path) -> None:
     try:
         model.save(path)
@@ -886,6 +918,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     output = _output_path(args.output, inputs=[args.file], suffixes=(".json",))
     frame = read_table(args.file, encoding=args.encoding, sep=args.sep)
     columns = dict(args.map) or None
+    check_identifiers(frame, columns, args.file)
     started = time.perf_counter()
     try:
         with STATE.steps.step(f"training on {len(frame):,} records"):
@@ -996,6 +1029,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         raise UsageError(f"folder of {args.save_model} does not exist")
     frame = read_table(args.file, encoding=args.encoding, sep=args.sep)
     columns = dict(args.map) or None
+    check_identifiers(frame, columns, args.file)
     model = _load_model(args.model)
 
     def job(data: pd.DataFrame, mapping: dict[str, str] | None) -> DedupeResult:
@@ -1063,6 +1097,8 @@ def _cmd_link(args: argparse.Namespace) -> int:
     register = read_table(args.register_file, encoding=args.encoding, sep=args.sep)
     columns = dict(args.map) or None
     register_columns = dict(args.register_map) or None
+    check_identifiers(list_frame, columns, args.list_file)
+    check_identifiers(register, register_columns, args.register_file)
     model = _load_model(args.model)
 
     def job(

@@ -40,6 +40,7 @@ from nikmatch.cli import (
     _schema_hint,
     _shown_columns,
     _write,
+    check_identifiers,
     read_table,
 )
 from nikmatch.errors import SchemaError
@@ -237,6 +238,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         read_table(args.list_file, encoding=args.encoding, sep=args.sep) if args.list_file else None
     )
     columns, _ = _maps(args)
+    check_identifiers(register, columns, args.file)
     model = _load_model(args.model)
     try:
         with STATE.steps.step(f"finding duplicates among {len(register):,} records"):
