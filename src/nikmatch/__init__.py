@@ -6,7 +6,9 @@ concept: :mod:`nikmatch.nik` and :mod:`nikmatch.check` (NIK validation), :mod:`n
 :mod:`nikmatch.blocking`, :mod:`nikmatch.comparisons`, :mod:`nikmatch.em`,
 :mod:`nikmatch.model`, :mod:`nikmatch.cluster`, :mod:`nikmatch.explain`,
 :mod:`nikmatch.linker` (the two jobs), :mod:`nikmatch.synth`, :mod:`nikmatch.evaluate`,
-:mod:`nikmatch.privacy` and :mod:`nikmatch.export`.
+:mod:`nikmatch.privacy` and :mod:`nikmatch.export`; for the office workflow :mod:`nikmatch.tables`
+(CSV, Excel, Parquet as text), :mod:`nikmatch.review` (workbooks per kecamatan, decisions back),
+:mod:`nikmatch.report` (the HTML report) and :mod:`nikmatch.cli` (the ``nikmatch`` command).
 
 >>> import nikmatch as nm
 >>> nm.mask_nik("1871015708450001")
@@ -51,6 +53,16 @@ from nikmatch.nik import NIK, PROBLEMS, NIKReport, clean_nik, compose_nik, parse
 from nikmatch.prepare import Prepared, prepare
 from nikmatch.privacy import mask_nik, mask_text, pseudonymize, pseudonymize_frame
 from nikmatch.regions import Regions
+from nikmatch.report import Coverage, write_report
+from nikmatch.review import (
+    ReviewFileError,
+    ReviewOutcome,
+    apply_review,
+    read_review_workbooks,
+    review_table,
+    write_review_workbooks,
+)
+from nikmatch.tables import InputFileError, read_table, write_table
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -58,6 +70,7 @@ __all__ = [
     "NIK",
     "PROBLEMS",
     "BlockOn",
+    "Coverage",
     "DateComparison",
     "DedupeResult",
     "DomicileComparison",
@@ -66,6 +79,7 @@ __all__ = [
     "GivenPairs",
     "HouseholdComparison",
     "IdentifierComparison",
+    "InputFileError",
     "InvalidKKError",
     "InvalidNIKError",
     "KKReport",
@@ -78,11 +92,14 @@ __all__ = [
     "NikmatchError",
     "Prepared",
     "Regions",
+    "ReviewFileError",
+    "ReviewOutcome",
     "SchemaError",
     "SortedNeighbourhood",
     "TextComparison",
     "WilayahComparison",
     "__version__",
+    "apply_review",
     "blocking_diagnostics",
     "check_niks",
     "clean_nik",
@@ -104,10 +121,16 @@ __all__ = [
     "prepare",
     "pseudonymize",
     "pseudonymize_frame",
+    "read_review_workbooks",
+    "read_table",
+    "review_table",
     "safe_cell",
     "train",
     "validate_kk",
     "validate_nik",
     "write_csv",
+    "write_report",
+    "write_review_workbooks",
+    "write_table",
     "write_xlsx",
 ]

@@ -1,20 +1,27 @@
-"""The ``nikmatch`` command: ``demo``, ``check``, ``dedupe`` and ``link``.
+"""The ``nikmatch`` command: the whole office workflow without writing Python.
 
-* ``nikmatch demo`` -- generate a small register with known truth, deduplicate it, link a
-  "belum rekam" list to it and print how well both went (no files needed);
-* ``nikmatch check FILE`` -- check every NIK of a CSV/XLSX file (``--sample N``: of a generated
-  register), print counts per problem code, write the per-row report;
-* ``nikmatch dedupe FILE --output OUT.csv`` -- find records of a register that are likely the
-  same person, write one row per record with its cluster and a recommendation;
-* ``nikmatch link LIST REGISTER --output OUT.csv`` -- for each listed resident, the register
-  record that is likely the same person.
+* ``nikmatch demo`` -- a generated Bandar-Lampung-like register and a belum-rekam list; check,
+  deduplicate, link, write the review workbooks and the HTML report into one folder;
+* ``nikmatch check FILE`` -- check every NIK of a file, print counts per problem code, write the
+  per-row report;
+* ``nikmatch dedupe FILE -o OUT`` -- records of a register that are likely the same person;
+* ``nikmatch link LIST REGISTER -o OUT`` -- for each listed resident, the register records of
+  the same person;
+* ``nikmatch train FILE -o MODEL.json`` -- fit a model once, reuse it with ``--model``;
+* ``nikmatch review REGISTER --pairs PAIRS --out DIR`` -- one workbook per kecamatan for the
+  field officers (:mod:`nikmatch.review`);
+* ``nikmatch apply-review WORKBOOK... --out DIR`` -- read the filled workbooks back: confirmed
+  list, open pairs, accuracy of the proposals, optionally an updated model;
+* ``nikmatch report REGISTER -o REPORT.html`` -- the HTML report (:mod:`nikmatch.report`).
 
-Input files are read with every column as text (NIKs keep their 16 digits).  Output files hold
-what the input held, written through :func:`nikmatch.export.write_csv` /
-:func:`~nikmatch.export.write_xlsx` (no formula injection, identifiers as text); everything
-printed to the terminal has its NIK and KK numbers masked.  Errors (missing file or column,
-unreadable file, bad model) print one line to stderr and exit with status 2, never a traceback
-(set ``NIKMATCH_TRACEBACK=1`` to see one).
+Input files (CSV, Excel, Parquet) are read with every column as text (NIKs keep their 16
+digits, :func:`nikmatch.tables.read_table`).  Output files hold what the input held, written
+formula-safe with identifiers as text.  Everything printed has its NIK and KK numbers masked.
+Progress is drawn on stderr when it is a terminal; ``--quiet`` prints nothing but errors.
+Exit status (:data:`EXIT_CODES`): 0 success, 1 a problem with an input file or its content, 2 a
+problem with the command line (or a missing optional package), 3 an output that cannot be
+written, 4 an unexpected error (a bug), 130 interrupted; errors are one line each on stderr,
+never a traceback (``NIKMATCH_TRACEBACK=1`` shows one).
 
 >>> main(["--version"])  # doctest: +ELLIPSIS
 nikmatch ...
@@ -40,19 +47,51 @@ import pandas as pd
 from nikmatch._version import __version__
 from nikmatch.check import check_niks
 from nikmatch.errors import NikmatchError, SchemaError
-from nikmatch.evaluate import hard_negative_merges, pairwise_metrics
-from nikmatch.export import write_csv, write_xlsx
+from nikmatch.export import MissingOptionalDependency
 from nikmatch.linker import DEFAULT_THRESHOLD, DedupeResult, LinkResult, find_duplicates, link
 from nikmatch.model import Model
 from nikmatch.nik import PROBLEMS
 from nikmatch.privacy import mask_nik, mask_text
+from nikmatch.progress import Steps
 from nikmatch.schema import HEADER_ALIASES, resolve_columns
+from nikmatch.tables import OUTPUT_SUFFIXES, InputFileError, write_table
+from nikmatch.tables import read_table as _read_table
 
-__all__ = ["UsageError", "build_parser", "main", "read_table"]
+__all__ = [
+    "EXIT_BUG",
+    "EXIT_CODES",
+    "EXIT_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_OUTPUT",
+    "EXIT_USAGE",
+    "OutputError",
+    "UsageError",
+    "build_parser",
+    "check_identifiers",
+    "main",
+    "read_table",
+]
 
 PROG = "nikmatch"
-_OUTPUT_SUFFIXES = (".csv", ".xlsx")
-_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+EXIT_BUG = 4
+EXIT_INTERRUPTED = 130
+#: Exit status -> meaning (``docs/guide/cli.md``).
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success",
+    EXIT_INPUT: "an input file or its content cannot be used (missing, empty, undecodable, "
+    "columns missing, a review workbook that does not validate, a bad model file)",
+    EXIT_USAGE: "the command line is wrong (unknown option, bad value, output name) or an "
+    "optional package is missing",
+    EXIT_OUTPUT: "an output file or folder cannot be written",
+    EXIT_BUG: "an unexpected error: a bug in nikmatch, please report it",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+_OUTPUT_SUFFIXES = OUTPUT_SUFFIXES
 _FOLD = re.compile(r"[^0-9a-z]+")
 _NIK_LIKE = re.compile(r"[\s'\d.,eE+\-]+")
 _LONG_DIGITS = re.compile(r"\d{10,}")
@@ -60,7 +99,21 @@ _SHOWN_COLUMNS = ("nik", "nama", "tanggal_lahir")  # copied next to pair ids in 
 
 
 class UsageError(Exception):
-    """A problem with the command line or the input files: printed as one line, exit 2."""
+    """A problem with the command line: printed as one line, exit status 2."""
+
+
+class OutputError(Exception):
+    """An output cannot be written: printed as one line, exit status 3."""
+
+
+class _State:
+    """What every command shares: ``--quiet`` and the progress lines."""
+
+    quiet = False
+    steps = Steps(enabled=False)
+
+
+STATE = _State()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,6 +166,42 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {mask_text(repr(text))}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {mask_text(str(value))}")
+    return value
+
+
+def _sub(
+    sub: Any, name: str, help_text: str, description: str, func: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=description)
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (no summary, no progress)",
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
+    """A command of :mod:`nikmatch.cli_office`, imported when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        from nikmatch import cli_office
+
+        command: Callable[[argparse.Namespace], int] = getattr(cli_office, name)
+        return command(args)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``nikmatch`` command (one sub-parser per command).
 
@@ -121,43 +210,58 @@ def build_parser() -> argparse.ArgumentParser:
     ('check', None, 50)
     >>> build_parser().parse_args(["dedupe", "reg.csv", "-o", "out.csv"]).threshold
     0.99
+    >>> build_parser().parse_args(["demo"]).size
+    200000
     """
     parser = _Parser(
         prog=PROG,
         description="Find Indonesian residents who hold more than one NIK. "
-        "NIK and KK numbers printed are masked; output files are formula-safe.",
+        "NIK and KK numbers printed are masked; output files are formula-safe. Exit status: "
+        + "; ".join(f"{code} {text.split(' (')[0]}" for code, text in EXIT_CODES.items()),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser(
+    demo = _sub(
+        sub,
         "demo",
-        help="run deduplication and list linking on generated data (no files needed)",
-        description="Generate a register with known truth, deduplicate it, link a 'belum rekam' "
-        "list to it, and print precision/recall against the truth.",
+        "the whole workflow on a generated register, written to a folder (no files needed)",
+        "Generate a Bandar-Lampung-like register (region 1871) and a belum-rekam list; check the "
+        "NIKs, deduplicate, link the list, write the review workbooks and the HTML report into "
+        "--out, and print how well it went against the known truth.",
+        _lazy("cmd_demo"),
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument(
         "--size",
         type=_positive_int,
-        default=None,
-        help="records to generate (default 2000, at least 200)",
+        default=200_000,
+        help="records to generate (default 200000, at least 200)",
     )
-    demo.set_defaults(func=_cmd_demo)
+    demo.add_argument(
+        "--out",
+        default="nikmatch-demo",
+        metavar="DIR",
+        help="folder for every file the demo writes (default ./nikmatch-demo; created)",
+    )
 
-    check = sub.add_parser(
+    check = _sub(
+        sub,
         "check",
-        help="check the NIKs of a CSV/XLSX file",
-        description="Check every NIK of a file (cross-checked with the record's birth date and "
-        "sex when those columns are present); print counts per problem; write the per-row report.",
+        "check the NIKs of a CSV/XLSX/Parquet file",
+        "Check every NIK of a file (cross-checked with the record's birth date and sex when "
+        "those columns are present); print counts per problem; write the per-row report.",
+        _cmd_check,
     )
-    check.add_argument("file", nargs="?", metavar="FILE", help="input .csv or .xlsx")
+    check.add_argument("file", nargs="?", metavar="FILE", help="input .csv, .xlsx or .parquet")
     check.add_argument(
         "--column",
         default=None,
         help="NIK column (default: detect nik / NIK / no_nik / ...)",
     )
-    check.add_argument("-o", "--output", default=None, help="write the report (.csv or .xlsx)")
+    check.add_argument(
+        "-o", "--output", default=None, help="write the report (.csv, .xlsx or .parquet)"
+    )
     check.add_argument(
         "--reference-date",
         type=_date,
@@ -174,42 +278,170 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
     _add_reading_options(check)
-    check.set_defaults(func=_cmd_check)
 
-    dedupe = sub.add_parser(
+    dedupe = _sub(
+        sub,
         "dedupe",
-        help="find records of one register that are likely the same person",
-        description="Deduplicate a register: write every record with its cluster, the "
-        "recommended surviving NIK and what to verify. Nothing is deleted.",
+        "find records of one register that are likely the same person",
+        "Deduplicate a register: write every record with its cluster, the recommended "
+        "surviving NIK and what to verify. Nothing is deleted.",
+        _cmd_dedupe,
     )
-    dedupe.add_argument("file", metavar="FILE", help="register (.csv or .xlsx)")
+    dedupe.add_argument("file", metavar="FILE", help="register (.csv, .xlsx or .parquet)")
     _add_job_options(dedupe)
     dedupe.add_argument(
         "--save-model", default=None, metavar="MODEL.json", help="save the trained model"
     )
-    dedupe.set_defaults(func=_cmd_dedupe)
 
-    linker = sub.add_parser(
+    linker = _sub(
+        sub,
         "link",
-        help="find, for each record of a list, the register records of the same person",
-        description="Link a list (e.g. residents without KTP-el recording) to a register: "
+        "find, for each record of a list, the register records of the same person",
+        "Link a list (e.g. residents without KTP-el recording) to a register: "
         "write every list record with its best register match.",
+        _cmd_link,
     )
-    linker.add_argument("list_file", metavar="LIST", help="list (.csv or .xlsx)")
-    linker.add_argument("register_file", metavar="REGISTER", help="register (.csv or .xlsx)")
+    linker.add_argument("list_file", metavar="LIST", help="list (.csv, .xlsx or .parquet)")
+    linker.add_argument("register_file", metavar="REGISTER", help="register (.csv, .xlsx, ...)")
     _add_job_options(linker)
-    linker.add_argument(
-        "--register-map",
-        action="append",
-        type=_mapping,
-        default=[],
-        metavar="CANONICAL=HEADER",
-        help="as --map, for the register (repeatable)",
-    )
+    _add_register_map(linker)
     linker.add_argument(
         "--one-to-one", action="store_true", help="match each list and register record at most once"
     )
-    linker.set_defaults(func=_cmd_link)
+
+    trainer = _sub(
+        sub,
+        "train",
+        "fit a model on a register and save it (reuse it with --model)",
+        "Train the matching model on a register (unsupervised EM, as dedupe does) and save it "
+        "as JSON; print its parameters.",
+        _cmd_train,
+    )
+    trainer.add_argument("file", metavar="FILE", help="register (.csv, .xlsx or .parquet)")
+    trainer.add_argument(
+        "-o", "--output", required=True, metavar="MODEL.json", help="the model file to write"
+    )
+    trainer.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _add_map(trainer)
+    _add_reference_date(trainer)
+    _add_reading_options(trainer)
+
+    review = _sub(
+        sub,
+        "review",
+        "write one review workbook per kecamatan for the field officers",
+        "From the files of `nikmatch dedupe` (its -o output or the register, and --pairs) or "
+        "`nikmatch link` (--list, the register and --pairs): one XLSX workbook per kecamatan "
+        "with every proposed pair side by side, the reasons, the recommended surviving NIK and "
+        "columns for the officer's decision.",
+        _lazy("cmd_review"),
+    )
+    review.add_argument(
+        "register_file",
+        metavar="REGISTER",
+        help="the register (best: the -o output of dedupe, with its clusters)",
+    )
+    review.add_argument(
+        "--pairs", required=True, metavar="PAIRS", help="the --pairs file of dedupe or link"
+    )
+    review.add_argument(
+        "--list", dest="list_file", default=None, metavar="LIST", help="the list, for a link"
+    )
+    review.add_argument("--out", required=True, metavar="DIR", help="folder for the workbooks")
+    review.add_argument(
+        "--mask-nik",
+        action="store_true",
+        help="mask NIK and KK numbers (187101********01) in workbooks that leave the office",
+    )
+    _add_map(review)
+    _add_register_map(review)
+    _add_reading_options(review)
+
+    apply = _sub(
+        sub,
+        "apply-review",
+        "read filled review workbooks back: confirmed list, open pairs, accuracy",
+        "Validate filled review workbooks (any subset, any order; applying again gives the "
+        "same result) and write the confirmed list (which NIK survives, which record to "
+        "retire, who confirmed and when), every decision, the pairs still open and the "
+        "accuracy of the proposals. Nothing is deleted.",
+        _lazy("cmd_apply_review"),
+    )
+    apply.add_argument(
+        "workbooks", nargs="+", metavar="WORKBOOK", help="filled workbooks, or folders of them"
+    )
+    apply.add_argument("--out", required=True, metavar="DIR", help="folder for the results")
+    apply.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "parquet"),
+        default="csv",
+        help="format of the result files (default csv)",
+    )
+    apply.add_argument(
+        "--register",
+        dest="register_file",
+        default=None,
+        metavar="REGISTER",
+        help="the register the review was made from: full NIKs for masked workbooks (checked), "
+        "and needed by --update-model",
+    )
+    apply.add_argument(
+        "--list", dest="list_file", default=None, metavar="LIST", help="the list, for a link"
+    )
+    apply.add_argument(
+        "--model", default=None, metavar="MODEL.json", help="the model to update from the labels"
+    )
+    apply.add_argument(
+        "--update-model",
+        default=None,
+        metavar="OUT.json",
+        help="write the model updated with the confirmed pairs (needs --model and --register)",
+    )
+    _add_map(apply)
+    _add_register_map(apply)
+    _add_reading_options(apply)
+
+    report = _sub(
+        sub,
+        "report",
+        "write the HTML report (one self-contained file that opens offline)",
+        "Deduplicate a register (and link a belum-rekam list) and write one HTML file: the "
+        "distribution of match weights, example pairs, duplicates per kecamatan, NIK problems, "
+        "KTP-el recording coverage and the model's parameters.",
+        _lazy("cmd_report"),
+    )
+    report.add_argument("file", metavar="REGISTER", help="register (.csv, .xlsx or .parquet)")
+    report.add_argument(
+        "-o", "--output", required=True, metavar="REPORT.html", help="the HTML file to write"
+    )
+    report.add_argument(
+        "--list", dest="list_file", default=None, metavar="LIST", help="a belum-rekam list"
+    )
+    report.add_argument(
+        "--wajib-ktp",
+        type=_non_negative_int,
+        default=None,
+        metavar="N",
+        help="residents who must hold a KTP-el (default: register records aged 17 or more)",
+    )
+    report.add_argument(
+        "--belum-rekam",
+        type=_non_negative_int,
+        default=None,
+        metavar="N",
+        help="residents who have not recorded their KTP-el (default: the rows of --list)",
+    )
+    report.add_argument(
+        "--threshold",
+        type=_probability,
+        default=DEFAULT_THRESHOLD,
+        metavar="P",
+        help=f"match probability threshold (default {DEFAULT_THRESHOLD})",
+    )
+    report.add_argument("--model", default=None, metavar="MODEL.json", help="use a saved model")
+    _add_map(report)
+    _add_reference_date(report)
+    _add_reading_options(report)
     return parser
 
 
@@ -222,21 +454,7 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_job_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", required=True, help="output file (.csv or .xlsx)")
-    parser.add_argument(
-        "--pairs",
-        default=None,
-        metavar="PAIRS.csv",
-        help="also write the matching pairs with their probability",
-    )
-    parser.add_argument(
-        "--threshold",
-        type=_probability,
-        default=DEFAULT_THRESHOLD,
-        metavar="P",
-        help=f"match probability threshold (default {DEFAULT_THRESHOLD})",
-    )
+def _add_map(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--map",
         action="append",
@@ -245,12 +463,20 @@ def _add_job_options(parser: argparse.ArgumentParser) -> None:
         metavar="CANONICAL=HEADER",
         help="name a column whose header is not detected, e.g. nama=NAMA_PENDUDUK (repeatable)",
     )
+
+
+def _add_register_map(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--model",
-        default=None,
-        metavar="MODEL.json",
-        help="use a saved model instead of training one",
+        "--register-map",
+        action="append",
+        type=_mapping,
+        default=[],
+        metavar="CANONICAL=HEADER",
+        help="as --map, for the register of a link (repeatable)",
     )
+
+
+def _add_reference_date(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reference-date",
         type=_date,
@@ -258,6 +484,33 @@ def _add_job_options(parser: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="date for age checks (default today)",
     )
+
+
+def _add_job_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", required=True, help="output file (.csv, .xlsx or .parquet)"
+    )
+    parser.add_argument(
+        "--pairs",
+        default=None,
+        metavar="PAIRS.csv",
+        help="also write the matching pairs with their probability (input of `nikmatch review`)",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=_probability,
+        default=DEFAULT_THRESHOLD,
+        metavar="P",
+        help=f"match probability threshold (default {DEFAULT_THRESHOLD})",
+    )
+    _add_map(parser)
+    parser.add_argument(
+        "--model",
+        default=None,
+        metavar="MODEL.json",
+        help="use a saved model instead of training one",
+    )
+    _add_reference_date(parser)
     _add_reading_options(parser)
 
 
@@ -266,7 +519,7 @@ def _add_job_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``nikmatch`` command with ``argv`` (default ``sys.argv[1:]``); return the exit
-    status: 0 on success, 2 on any error (one line on stderr, never a traceback).
+    status (:data:`EXIT_CODES`): errors are one line each on stderr, never a traceback.
 
     >>> main(["check", "--column"])
     2
@@ -278,6 +531,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     func: Callable[[argparse.Namespace], int] = args.func
     debug = os.environ.get("NIKMATCH_TRACEBACK", "") not in ("", "0")
+    STATE.quiet = bool(getattr(args, "quiet", False))
+    STATE.steps = Steps(enabled=not STATE.quiet)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
@@ -285,32 +540,52 @@ def main(argv: Sequence[str] | None = None) -> int:
             return func(args)
     except KeyboardInterrupt:
         _fail("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `nikmatch demo | head`
         _quiet_stdout()
-        return 0
-    except Exception as exc:  # one readable line, never a traceback
+        return EXIT_OK
+    except Exception as exc:  # readable lines, never a traceback
         if debug:
             raise
-        _fail(_describe(exc))
-        return 2
+        from nikmatch.review_workbook import ReviewFileError
+
+        if isinstance(exc, ReviewFileError):
+            shown = exc.problems[:50]
+            for problem in shown:
+                _fail(problem)
+            if len(exc.problems) > len(shown):
+                _fail(f"... and {len(exc.problems) - len(shown)} more problems")
+            return EXIT_INPUT
+        code, message = _describe(exc)
+        _fail(message)
+        return code
+    finally:
+        STATE.quiet = False
+        STATE.steps = Steps(enabled=False)
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> tuple[int, str]:
+    """The exit status and the one-line message of an error."""
     if isinstance(exc, UsageError):
-        return str(exc)
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, OutputError):
+        return EXIT_OUTPUT, str(exc)
+    if isinstance(exc, MissingOptionalDependency):
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, InputFileError):
+        return EXIT_INPUT, str(exc)
     if isinstance(exc, UnicodeDecodeError):
-        return (
+        return EXIT_INPUT, (
             f"cannot decode the file as {exc.encoding} (byte {exc.object[exc.start]:#04x} at "
             f"position {exc.start}); pass --encoding, e.g. --encoding cp1252"
         )
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return f"cannot access{where}: {reason}"
+        return EXIT_INPUT, f"cannot access{where}: {reason}"
     if isinstance(exc, (NikmatchError, ValueError, ImportError, pd.errors.ParserError)):
-        return f"{type(exc).__name__}: {exc}"
-    return (
+        return EXIT_INPUT, f"{type(exc).__name__}: {exc}"
+    return EXIT_BUG, (
         f"unexpected {type(exc).__name__}: {exc} -- this is a bug in nikmatch, please report "
         "it (NIKMATCH_TRACEBACK=1 shows where)"
     )
@@ -366,8 +641,9 @@ def _mask_runs(text: str) -> str:
 
 
 def _say(text: str = "") -> None:
-    """Print to the terminal with every NIK/KK-like digit run masked."""
-    print(_printable(_mask_runs(text)))
+    """Print to the terminal with every NIK/KK-like digit run masked (nothing with --quiet)."""
+    if not STATE.quiet:
+        print(_printable(_mask_runs(text)), flush=True)
 
 
 # ------------------------------------------------------------------------------ files
@@ -377,30 +653,20 @@ def _fold(header: object) -> str:
     return _FOLD.sub("_", str(header).strip().lower()).strip("_")
 
 
-def _detect_separator(path: Path, encoding: str) -> str:
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        first = handle.readline()
-    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ","
-
-
 def _input_path(name: str) -> Path:
     path = Path(name)
     if not path.exists():
-        raise UsageError(f"file not found: {name}")
+        raise InputFileError(f"file not found: {name}")
     if path.is_dir():
-        raise UsageError(f"{name} is a directory, not a file")
+        raise InputFileError(f"{name} is a directory, not a file")
     return path
 
 
 def read_table(
     name: str, *, encoding: str = "utf-8-sig", sep: str | None = None, header: bool = True
 ) -> pd.DataFrame:
-    """Read a CSV or Excel file with every column as text, empty cells as ``""``.
-
-    A blank line is a record with empty cells (one output row per input line).  Rows are
-    labelled 1, 2, ... (the n-th record of the file), the labels pair files use.
+    """Read a CSV, Excel or Parquet file with every column as text, empty cells as ``""``
+    (:func:`nikmatch.tables.read_table`), with a progress line.
 
     >>> import pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -411,45 +677,17 @@ def read_table(
     ({'nik': ['0012', ''], 'nama': ['SITI', '']}, [1, 2])
     """
     path = _input_path(name)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in _EXCEL_SUFFIXES:
-            try:
-                frame = pd.read_excel(
-                    path, dtype=str, keep_default_na=False, header=0 if header else None
-                )
-            except ImportError as exc:
-                raise UsageError(
-                    f"cannot read {name}: {mask_text(str(exc))} (or save the sheet as CSV)"
-                ) from None
-        else:
-            separator = sep if sep else _detect_separator(path, encoding)
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                encoding=encoding,
-                sep=separator,
-                header=0 if header else None,
-                skip_blank_lines=False,
-            )
-    except pd.errors.EmptyDataError:
-        raise UsageError(f"{name} is empty (no header row)") from None
-    except pd.errors.ParserError as exc:
-        raise UsageError(f"cannot parse {name}: {mask_text(str(exc))}") from None
-    if not header:
-        frame.columns = pd.Index([f"column_{j + 1}" for j in range(frame.shape[1])])
-    frame.columns = pd.Index([str(c) for c in frame.columns])
-    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
-    return frame
+    with STATE.steps.step(f"reading {path.name}"):
+        return _read_table(path, encoding=encoding, sep=sep, header=header)
 
 
-def _output_path(name: str, *, inputs: Sequence[str] = ()) -> Path:
+def _output_path(name: str, *, inputs: Sequence[str] = (), suffixes: Sequence[str] = ()) -> Path:
     """Check an output path before any work is done: known suffix, existing folder, and not
     one of the input files (the office's data is never overwritten)."""
     path = Path(name)
-    if path.suffix.lower() not in _OUTPUT_SUFFIXES:
-        raise UsageError(f"output {name} must end in .csv or .xlsx")
+    allowed = tuple(suffixes) or _OUTPUT_SUFFIXES
+    if path.suffix.lower() not in allowed:
+        raise UsageError(f"output {name} must end in {' or '.join(allowed)}")
     if not path.parent.exists():
         raise UsageError(f"folder of the output {name} does not exist")
     if path.is_dir():
@@ -460,11 +698,13 @@ def _output_path(name: str, *, inputs: Sequence[str] = ()) -> Path:
     return path
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    if path.suffix.lower() == ".xlsx":
-        write_xlsx(frame, path)
-    else:
-        write_csv(frame, path)
+def _write(frame: pd.DataFrame, path: Path, *, what: str = "rows") -> None:
+    """Write a table (format from the suffix) with a progress bar; exit status 3 on failure."""
+    try:
+        with STATE.steps.step(f"writing {path.name}", total=len(frame)) as advance:
+            write_table(frame, path, progress=advance)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _append_columns(original: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
@@ -600,11 +840,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
             frame = read_table(args.file, encoding=args.encoding, sep=args.sep, header=False)
         nik_column = str(frame.columns[0])
     if nik_column is None:
-        raise UsageError(
+        raise InputFileError(
             f"no NIK column in {source}: expected one of {', '.join(HEADER_ALIASES['nik'])} "
             f"(columns are: {', '.join(map(str, frame.columns[:20]))}); name it with --column"
         )
-    report = _check_report(frame, nik_column, args.reference_date)
+    with STATE.steps.step(f"checking {len(frame):,} NIKs"):
+        report = _check_report(frame, nik_column, args.reference_date)
     reference = args.reference_date or dt.date.today()
     _say(
         f"NIK check of {source}: {len(report):,} rows, column {nik_column!r}, "
@@ -629,9 +870,68 @@ def _load_model(name: str | None) -> Model | None:
     try:
         return Model.load(path)
     except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(
+        raise InputFileError(
             f"cannot load the model {name}: {type(exc).__name__}: {mask_text(str(exc))}"
         ) from None
+
+
+def check_identifiers(frame: pd.DataFrame, columns: dict[str, str] | None, source: str) -> None:
+    """Refuse a file whose NIK column holds values but not one usable NIK: the wrong column
+    was taken for the NIK (or the file is damaged beyond what cleaning repairs).
+
+    >>> bad = pd.DataFrame({"nik": ["abc", "12", ""], "nama": ["A", "B", "C"]})
+    >>> check_identifiers(bad, None, "x.csv")
+    Traceback (most recent call last):
+    ...
+    nikmatch.tables.InputFileError: x.csv: none of the 2 values in column 'nik' is a usable NIK ...
+    """
+    try:
+        mapping = resolve_columns(frame, columns, require_name=False)
+    except NikmatchError:
+        return  # the matcher says what is missing
+    column = mapping.get("nik")
+    if not isinstance(column, str) or column not in frame.columns:
+        return
+    values = frame[column].astype(str).str.strip()
+    filled = values[values != ""]
+    if not len(filled):
+        return
+    cleaned = check_niks(filled.reset_index(drop=True))["nik"].astype(str)
+    if (cleaned.str.len() == 16).any():
+        return
+    example = mask_text(repr(str(filled.iloc[0])[:20]))
+    raise InputFileError(
+        f"{source}: none of the {len(filled):,} values in column {column!r} is a usable NIK "
+        f"(first: {example}); is it the NIK column? name the right one with --map nik=HEADER"
+    )
+
+
+def _save_model(model: Model, path: Path) -> None:
+    try:
+        model.save(path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    _say(f"saved the model to {path}")
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    output = _output_path(args.output, inputs=[args.file], suffixes=(".json",))
+    frame = read_table(args.file, encoding=args.encoding, sep=args.sep)
+    columns = dict(args.map) or None
+    check_identifiers(frame, columns, args.file)
+    started = time.perf_counter()
+    try:
+        with STATE.steps.step(f"training on {len(frame):,} records"):
+            result = find_duplicates(
+                frame, columns=columns, seed=args.seed, reference_date=args.reference_date
+            )
+    except SchemaError as exc:
+        raise _schema_hint(exc) from None
+    _say(f"{args.file}: trained on {len(frame):,} records ({time.perf_counter() - started:.1f} s)")
+    _say(result.model.summary())
+    _save_model(result.model, output)
+    _say(f"reuse it: {PROG} dedupe FILE -o OUT.csv --model {output}")
+    return EXIT_OK
 
 
 def _plain(value: Any) -> Any:
@@ -670,12 +970,18 @@ def _pairs_table(
     ):
         for canon, column in shown.items():
             out[f"{canon}_{side}"] = frame[column].reindex(ids.to_numpy()).to_numpy(dtype=object)
+    from nikmatch.review import comparison_contributions
+
+    _, parts = comparison_contributions(result, pairs)
     for comparison in result.model.comparisons:
         gamma = f"gamma_{comparison.name}"
         if gamma in pairs.columns:
             labels = np.asarray(comparison.level_labels, dtype=object)
             levels = pairs[gamma].to_numpy(dtype=np.int64)
             out[f"level_{comparison.name}"] = labels[np.clip(levels, 0, len(labels) - 1)]
+    for j, comparison in enumerate(result.model.comparisons):
+        if f"gamma_{comparison.name}" in pairs.columns:
+            out[f"weight_{comparison.name}"] = np.round(parts[:, j], 4)
     return out
 
 
@@ -710,8 +1016,8 @@ def _print_top_pairs(
         )
 
 
-def _schema_hint(exc: NikmatchError) -> UsageError:
-    return UsageError(
+def _schema_hint(exc: NikmatchError) -> InputFileError:
+    return InputFileError(
         f"{type(exc).__name__}: {exc} -- on the command line: --map nama=YOUR_HEADER (repeatable)"
     )
 
@@ -723,6 +1029,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         raise UsageError(f"folder of {args.save_model} does not exist")
     frame = read_table(args.file, encoding=args.encoding, sep=args.sep)
     columns = dict(args.map) or None
+    check_identifiers(frame, columns, args.file)
     model = _load_model(args.model)
 
     def job(data: pd.DataFrame, mapping: dict[str, str] | None) -> DedupeResult:
@@ -736,7 +1043,8 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        result = job(frame, columns)
+        with STATE.steps.step(f"finding duplicates among {len(frame):,} records"):
+            result = job(frame, columns)
     except SchemaError as exc:
         raise _schema_hint(exc) from None
     elapsed = time.perf_counter() - started
@@ -751,8 +1059,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         _write(_pairs_table(result, frame, shown, frame, shown), pairs_out)
         _say(f"wrote {_pairs_written(result)} to {pairs_out}")
     if args.save_model:
-        result.model.save(args.save_model)
-        _say(f"saved the model to {args.save_model}")
+        _save_model(result.model, Path(args.save_model))
     _print_top_pairs(result.matches, frame, shown.get("nik"), frame, shown.get("nik"))
     return 0
 
@@ -790,6 +1097,8 @@ def _cmd_link(args: argparse.Namespace) -> int:
     register = read_table(args.register_file, encoding=args.encoding, sep=args.sep)
     columns = dict(args.map) or None
     register_columns = dict(args.register_map) or None
+    check_identifiers(list_frame, columns, args.list_file)
+    check_identifiers(register, register_columns, args.register_file)
     model = _load_model(args.model)
 
     def job(
@@ -811,7 +1120,10 @@ def _cmd_link(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        result = job(list_frame, columns, register, register_columns)
+        with STATE.steps.step(
+            f"linking {len(list_frame):,} list records to {len(register):,} register records"
+        ):
+            result = job(list_frame, columns, register, register_columns)
     except SchemaError as exc:
         raise _schema_hint(exc) from None
     elapsed = time.perf_counter() - started
@@ -835,108 +1147,6 @@ def _cmd_link(args: argparse.Namespace) -> int:
         _write(_pairs_table(result, list_frame, shown_l, register, shown_r), pairs_out)
         _say(f"wrote {_pairs_written(result)} to {pairs_out}")
     _print_top_pairs(result.matches, list_frame, shown_l.get("nik"), register, shown_r.get("nik"))
-    return 0
-
-
-# ------------------------------------------------------------------------------ demo
-
-
-def _metrics_line(m: Any) -> str:
-    return (
-        f"precision {m.precision:.3f}, recall {m.recall:.3f}, F1 {m.f1:.3f} "
-        f"(tp {m.tp}, fp {m.fp}, fn {m.fn})"
-    )
-
-
-def _demo_dedupe(register: pd.DataFrame, truth: pd.DataFrame) -> DedupeResult:
-    from nikmatch.synth import hard_negative_pairs, true_pairs
-
-    started = time.perf_counter()
-    result = find_duplicates(register)
-    elapsed = time.perf_counter() - started
-    pairs = true_pairs(truth)
-    _say(f"1. Deduplication ({elapsed:.1f} s)")
-    _say(f"   {result.summary()}")
-    _say(
-        f"   against the truth ({len(pairs)} pairs of records of one person): "
-        f"{_metrics_line(pairwise_metrics(result.matches, pairs))}"
-    )
-    hard = hard_negative_pairs(truth)
-    merged = hard_negative_merges(result.matches, hard)
-    detail = ", ".join(f"{kind} {k}" for kind, k in merged.items())
-    _say(
-        f"   hard negatives (twins, father and son, common names: different people who look "
-        f"alike): {len(hard)} pairs, {sum(merged.values())} merged ({detail})"
-    )
-    top = result.matches.head(2)
-    if len(top):
-        _say()
-        _say(
-            f"   Why the top {len(top)} proposed pairs match (weights in bits; "
-            "a field officer confirms every pair):"
-        )
-        for row in top.itertuples(index=False):
-            _say()
-            _say(str(result.explain(_plain(row.id_l), _plain(row.id_r))))
-    return result
-
-
-def _demo_link(register: pd.DataFrame, truth: pd.DataFrame, seed: int) -> None:
-    from nikmatch.synth import generate_unrecorded_list, true_links
-
-    n_list = max(1, len(register) // 5)
-    listed, list_truth = generate_unrecorded_list(register, truth, n=n_list, seed=seed)
-    started = time.perf_counter()
-    result = link(listed, register)
-    elapsed = time.perf_counter() - started
-    links = true_links(list_truth, truth)
-    matches = result.matches
-    found = int((result.clusters["n_matches"] > 0).sum())
-    _say(
-        f"2. Belum rekam: {len(listed):,} residents without KTP-el recording linked to the "
-        f"register ({elapsed:.1f} s)"
-    )
-    _say(
-        f"   list rows with at least one match: {found:,} of {len(listed):,} "
-        "(truth: every listed resident has a record)"
-    )
-    # residents holding another NIK: was a record other than the one whose NIK they carry found?
-    own = list_truth["own_record_id"]
-    other = links[links["id_r"].to_numpy() != own.reindex(links["id_l"]).to_numpy()]
-    hit = matches[["id_l", "id_r"]].astype(np.int64).merge(other, on=["id_l", "id_r"])
-    holders = int(list_truth["has_other_nik"].sum())
-    _say(
-        f"   residents holding another NIK (truth): {holders:,}; "
-        f"found with their other record: {hit['id_l'].nunique():,}"
-    )
-    _say(
-        f"   pairs against the truth ({len(links):,} list-register pairs): "
-        f"{_metrics_line(pairwise_metrics(matches, links, link=True))}"
-    )
-
-
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from nikmatch.synth import generate_population, small_population
-
-    if args.size is not None and args.size < 200:
-        raise UsageError(f"--size must be at least 200, got {args.size}")
-    started = time.perf_counter()
-    if args.size is None:
-        register, truth = small_population(args.seed)
-    else:
-        register, truth = generate_population(args.size, seed=args.seed)
-    n_people = truth["person_id"].nunique()
-    _say(
-        f"nikmatch demo: a generated register of {len(register):,} records (seed {args.seed}), "
-        f"{n_people:,} people; {len(register) - n_people:,} records are a second or third "
-        "record of someone. Every value is generated."
-    )
-    _say()
-    _demo_dedupe(register, truth)
-    _say()
-    _demo_link(register, truth, args.seed)
-    _say()
-    _say(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
 

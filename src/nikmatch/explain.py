@@ -3,14 +3,17 @@
 :func:`explain_pair` recomputes the pair exactly as scoring did (same levels, weights and
 term-frequency adjustments), so the parts add up to the pair's match weight.  NIK and KK values
 are masked.  :meth:`Explanation.waterfall` draws the contributions as a waterfall chart for
-notebooks (matplotlib, optional).
+notebooks (matplotlib, optional).  :meth:`Explanation.reasons` (and :func:`reasons_text` for
+the same parts read back from a file) says the strongest reasons in one line, in Bahasa Indonesia
+(default) or English, for field officers' review workbooks.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,7 +23,15 @@ from nikmatch.model import Model
 from nikmatch.prepare import Prepared
 from nikmatch.privacy import mask_nik, mask_text
 
-__all__ = ["Explanation", "explain_pair"]
+__all__ = [
+    "COMPARISON_NAMES_ID",
+    "LEVEL_LABELS_ID",
+    "Explanation",
+    "comparison_name_id",
+    "explain_pair",
+    "level_label_id",
+    "reasons_text",
+]
 
 _MASKED_FIELDS = {"nik", "no_kk"}
 
@@ -87,6 +98,23 @@ class Explanation:
         )
         notes = "".join(f"<p>{note}</p>" for note in self.notes)
         return head + self.table.to_html(index=False) + notes
+
+    def reasons(self, language: Language = "id", *, limit: int = 6) -> str:
+        """The strongest reasons for and against, in one line (see :func:`reasons_text`).
+
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"comparison": ["nama", "nik"], "level": ["exact", "different"],
+        ...                       "contribution": [12.25, -0.6]})
+        >>> Explanation(1, 2, prior=-20.0, table=table).reasons()
+        'nama: sama persis (+12.2); NIK: berbeda (-0.6)'
+        """
+        parts = zip(
+            self.table["comparison"].astype(str),
+            self.table["level"].astype(str),
+            self.table["contribution"].astype(float),
+            strict=True,
+        )
+        return reasons_text(parts, language, limit=limit)
 
     def waterfall(self, ax: Any = None) -> Any:
         """Draw a waterfall chart of the contributions (needs matplotlib); returns the axes."""
@@ -218,3 +246,132 @@ def explain_pair(
     return Explanation(
         id_l=id_l, id_r=id_r, prior=model.prior_weight, table=pd.DataFrame(rows), notes=notes
     )
+
+
+# ---- reasons in Bahasa Indonesia (review workbooks) ------------------------------------------
+
+Language = Literal["id", "en"]
+
+#: Comparison names as a field officer reads them (Bahasa Indonesia); others are shown as named.
+COMPARISON_NAMES_ID: dict[str, str] = {
+    "nama": "nama",
+    "tanggal_lahir": "tanggal lahir",
+    "nik": "NIK",
+    "no_kk": "nomor KK",
+    "jenis_kelamin": "jenis kelamin",
+    "nama_ibu": "nama ibu",
+    "nama_ayah": "nama ayah",
+    "domisili": "domisili/KK",
+    "wilayah": "wilayah",
+    "tempat_lahir": "tempat lahir",
+    "household": "keluarga (KK)",
+    "no_identitas": "nomor identitas lain",
+    "alamat": "alamat",
+}
+
+#: Level labels of the default comparisons in Bahasa Indonesia; a label not listed here (a
+#: custom comparison) is shown in English.
+LEVEL_LABELS_ID: dict[str, str] = {
+    "missing": "tidak ada data",
+    "different": "berbeda",
+    "same": "sama",
+    "exact": "sama persis",
+    "identical": "identik",
+    "exact (normalised)": "sama persis (setelah dinormalkan)",
+    "similar (Jaro-Winkler >= 0.82)": "mirip (Jaro-Winkler >= 0.82)",
+    "very similar (Jaro-Winkler >= 0.92)": "sangat mirip (Jaro-Winkler >= 0.92)",
+    "compatible initials": "inisial cocok",
+    "partly the same (a word in common, another different)": (
+        "sebagian sama (satu kata sama, kata lain beda)"
+    ),
+    "a word one letter from another name in use (two names?)": (
+        "satu kata beda satu huruf dari nama lain yang umum (dua nama?)"
+    ),
+    "words left out, or initials": "ada kata yang dihilangkan, atau inisial",
+    "the same words, one mistyped (a word no one else has)": (
+        "kata sama, satu salah ketik (kata yang tidak dipakai orang lain)"
+    ),
+    "the year mistyped (the same day and month)": "tahun salah ketik (tanggal dan bulan sama)",
+    "a digit of the day or month mistyped (the same year)": (
+        "satu angka tanggal atau bulan salah ketik (tahun sama)"
+    ),
+    "same words in another order": "kata sama, urutan lain",
+    "same phonetic key": "bunyi sama (kunci fonetik)",
+    "within one year": "selisih kurang dari satu tahun",
+    "one digit apart or transposed": "beda satu angka atau angka tertukar",
+    "day and month swapped": "tanggal dan bulan tertukar",
+    "exact, on a default date (1 Jul / 31 Dec / 1 Jan)": (
+        "sama, tetapi tanggal bawaan (1 Jul / 31 Des / 1 Jan)"
+    ),
+    "same region of issue (digits 1-6), other NIK": "wilayah penerbitan sama (digit 1-6), NIK lain",
+    "other kecamatan": "kecamatan lain",
+    "same kecamatan": "kecamatan sama",
+    "same address, kelurahan or kecamatan differ": "alamat sama, kelurahan atau kecamatan beda",
+    "same kelurahan": "kelurahan sama",
+    "same kelurahan, RT and RW": "kelurahan, RT dan RW sama",
+    "same address": "alamat sama",
+    "same KK": "KK sama",
+    "partly similar (text similarity >= 0.70)": "agak mirip (kemiripan teks >= 0.70)",
+    "similar (text similarity >= 0.88)": "mirip (kemiripan teks >= 0.88)",
+    "not the same household (or unknown)": "bukan satu keluarga (atau tidak diketahui)",
+    "same household, consistent": "satu keluarga, konsisten",
+    "same household, same birth date (or one slip apart), a different name word (twins)": (
+        "satu keluarga, tanggal lahir sama (atau beda satu ketikan), satu kata nama beda (kembar)"
+    ),
+    "same household and name, a generation apart (parent/child pattern)": (
+        "satu keluarga dan nama sama, beda satu generasi (pola orang tua/anak)"
+    ),
+    "same household, unrelated birth dates (another member of the family)": (
+        "satu keluarga, tanggal lahir tidak berkaitan (anggota keluarga lain)"
+    ),
+}
+
+
+def comparison_name_id(name: str) -> str:
+    """A comparison's name in Bahasa Indonesia (the name itself when not known).
+
+    >>> comparison_name_id("nama_ibu"), comparison_name_id("custom")
+    ('nama ibu', 'custom')
+    """
+    return COMPARISON_NAMES_ID.get(name, name)
+
+
+def level_label_id(label: str) -> str:
+    """A level label in Bahasa Indonesia (the English label when not known).
+
+    >>> level_label_id("same phonetic key"), level_label_id("something new")
+    ('bunyi sama (kunci fonetik)', 'something new')
+    """
+    return LEVEL_LABELS_ID.get(label, label)
+
+
+def reasons_text(
+    parts: Iterable[tuple[str, str, float]], language: Language = "id", *, limit: int = 6
+) -> str:
+    """One line of reasons from ``(comparison, level label, contribution in bits)`` parts.
+
+    The ``limit`` strongest parts (by the size of their contribution, for or against) are
+    listed, each as ``name: level (+bits)``; parts that add nothing are left out.  ``language``
+    ``"id"`` (Bahasa Indonesia) or ``"en"``.  A contribution that is not a number (a file
+    without weights) is shown without one, in the given order.
+
+    >>> parts = [("nama", "same phonetic key", 16.7), ("nik", "different", -0.6),
+    ...          ("household", "same household, consistent", 0.0)]
+    >>> reasons_text(parts)
+    'nama: bunyi sama (kunci fonetik) (+16.7); NIK: berbeda (-0.6)'
+    >>> reasons_text(parts, "en")
+    'nama: same phonetic key (+16.7); nik: different (-0.6)'
+    >>> reasons_text([("nama", "exact", float("nan"))])
+    'nama: sama persis'
+    """
+    listed = [(str(c), str(level), float(w)) for c, level, w in parts]
+    known = [p for p in listed if not math.isnan(p[2]) and p[2] != 0.0]
+    unknown = [p for p in listed if math.isnan(p[2]) and p[1] != "missing"]
+    known.sort(key=lambda p: -abs(p[2]))
+    out: list[str] = []
+    for name, level, weight in [*known, *unknown][: max(limit, 0)]:
+        shown_name = comparison_name_id(name) if language == "id" else name
+        shown_level = level_label_id(level) if language == "id" else level
+        bits = "" if math.isnan(weight) else f" ({weight:+.1f})"
+        out.append(f"{shown_name}: {shown_level}{bits}")
+    return "; ".join(out)

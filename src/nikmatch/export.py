@@ -25,7 +25,7 @@ import math
 import numbers
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -50,6 +50,7 @@ _XLSX_MAX_COLS = 16_384
 _XLSX_MAX_TEXT = 32_767
 _BIG_INT = 10**15
 _FIXED_CREATED = dt.datetime(2000, 1, 1)  # xlsx metadata: fixed, so output is byte-identical
+_PROGRESS_EVERY = 5_000  # rows between two calls of a writer's ``progress`` callback
 
 
 class MissingOptionalDependency(NikmatchError, ImportError):
@@ -166,6 +167,7 @@ def write_csv(
     index: bool = False,
     text_columns: Sequence[str] | None = None,
     encoding: str = "utf-8",
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     """Write ``df`` as CSV with every cell passed through :func:`safe_cell`.
 
@@ -174,7 +176,8 @@ def write_csv(
     every text cell is quoted, line endings are ``\\n`` and floats use Python's shortest
     round-trip form, so the same frame always gives the same bytes.  A CSV file has no types:
     a spreadsheet opening it may still read a NIK as a number; hand spreadsheets
-    :func:`write_xlsx` files instead.
+    :func:`write_xlsx` files instead.  ``progress`` (optional) is called with the number of
+    rows written so far, every few thousand rows and at the end.
 
     >>> import pandas as pd, tempfile, pathlib
     >>> df = pd.DataFrame({"nik": [1871015708450001.0], "nama": ["=cmd|' /C calc'!A0"]})
@@ -190,8 +193,12 @@ def write_csv(
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
         writer.writerow(header)
-        for row in rows:
+        for i, row in enumerate(rows, start=1):
             writer.writerow([_csv_value(v) for v in row])
+            if progress is not None and i % _PROGRESS_EVERY == 0:
+                progress(i)
+    if progress is not None:
+        progress(len(rows))
 
 
 def _xlsxwriter() -> Any:
@@ -212,6 +219,7 @@ def write_xlsx(
     sheet_name: str = "nikmatch",
     index: bool = False,
     text_columns: Sequence[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     """Write ``df`` as an XLSX workbook: strings as strings, identifiers as text, no formulas.
 
@@ -223,7 +231,9 @@ def write_xlsx(
     frame always gives the same bytes.  Needs the optional ``xlsx`` extra (``xlsxwriter``),
     else :class:`MissingOptionalDependency` (an ``ImportError``).  ``ValueError`` when the frame
     does not fit on one sheet (1,048,576 rows, 16,384 columns) or a text cell is longer than
-    32,767 characters, rather than silently dropping records or text.
+    32,767 characters, rather than silently dropping records or text.  ``progress``
+    (optional) is called with the number of rows written so far, every few thousand rows and
+    at the end.
 
     >>> import pandas as pd, tempfile, pathlib
     >>> df = pd.DataFrame({"nik": ["1871015708450001"], "skor": [-1.5]})
@@ -257,8 +267,12 @@ def write_xlsx(
         for i, row in enumerate(rows, start=1):
             for j, value in enumerate(row):
                 _write_xlsx_cell(sheet, i, j, value, text_format, date_format)
+            if progress is not None and i % _PROGRESS_EVERY == 0:
+                progress(i)
     finally:
         workbook.close()
+    if progress is not None:
+        progress(len(rows))
 
 
 def _write_xlsx_cell(
