@@ -962,8 +962,9 @@ def _pairs_table(
         ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
     )
     out: pd.DataFrame = pairs[
-        ["id_l", "id_r", "match_probability", "match_weight", "ambiguous"]
+        ["id_l", "id_r", "match_probability", "match_weight", "ambiguous", "sound_alike"]
     ].reset_index(drop=True)
+    out["stratum"] = pairs["stratum"].to_numpy(dtype=object)
     for side, frame, shown, ids in (
         ("l", left, shown_l, out["id_l"]),
         ("r", right, shown_r, out["id_r"]),

@@ -43,6 +43,7 @@ from nikmatch.linker import (
     AMBIGUOUS_NOTE,
     KEPT_APART,
     POSSIBLE_SIBLINGS,
+    SOUND_ALIKE_NOTE,
     DedupeResult,
     LinkResult,
 )
@@ -97,6 +98,12 @@ SHOWN_FIELDS: tuple[str, ...] = (
     "rw",
     "kelurahan",
     "kecamatan",
+)
+
+#: The note of an ambiguous pair flagged because its names sound alike on one KK and date.
+_SOUND_ALIKE_ID = (
+    "Nama terdengar sama (mis. nayla / naila), satu KK, tanggal lahir sama: bisa kembar, bisa "
+    "satu orang tercatat dua kali; periksa KK"
 )
 
 _NOTES = (
@@ -155,9 +162,15 @@ def _values(frame: pd.DataFrame, column: str | None, ids: Sequence[Any]) -> list
     return [_text(v) for v in series.reindex(list(ids)).tolist()]
 
 
-def _note_texts(recommendations: Iterable[str], ambiguous: bool) -> tuple[str, str]:
+def _note_texts(
+    recommendations: Iterable[str], ambiguous: bool, alike: bool = False
+) -> tuple[str, str]:
     found_id: list[str] = []
     found_en: list[str] = []
+    if alike:  # ambiguous because the names sound alike, not for an equal match elsewhere
+        found_id.append(_SOUND_ALIKE_ID)
+        found_en.append("Sound-alike names: " + SOUND_ALIKE_NOTE)
+        ambiguous = False
     text = " ".join(recommendations).lower()
     for note, in_id, in_en in _NOTES:
         hit = (note is AMBIGUOUS_NOTE and ambiguous) or (
@@ -193,6 +206,11 @@ def _assemble(
         if "ambiguous" in pairs.columns
         else np.zeros(n, dtype=bool),
     }
+    alike = (
+        pairs["sound_alike"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
+        if "sound_alike" in pairs.columns
+        else np.zeros(n, dtype=bool)
+    )
     shown = [f for f in SHOWN_FIELDS if f in fields_l or f in fields_r]
     for field in shown:
         out[f"{field}_a"] = _values(left, fields_l.get(field), ids_l)
@@ -209,7 +227,7 @@ def _assemble(
     side = ["B" if mode == "link" else "A"] * n
     survivor_nik = list(out["nik_b"] if mode == "link" and "nik_b" in out else [""] * n)
     kecamatan = list(out.get("kecamatan_b" if mode == "link" else "kecamatan_a", [""] * n))
-    notes = [_note_texts([], bool(a)) for a in out["ambiguous"]]
+    notes = [_note_texts([], bool(a), bool(alike[i])) for i, a in enumerate(out["ambiguous"])]
     if clusters is not None and mode == "dedupe" and len(clusters):
         cid = clusters["cluster_id"].reindex(ids_l).tolist()
         cluster_ids = [_text(v) for v in cid]
@@ -239,7 +257,10 @@ def _assemble(
             rec = clusters["recommendation"].astype(str)
             rec_l = rec.reindex(ids_l).fillna("").tolist()
             rec_r = rec.reindex(ids_r).fillna("").tolist()
-            notes = [_note_texts([rec_l[i], rec_r[i]], bool(out["ambiguous"][i])) for i in range(n)]
+            notes = [
+                _note_texts([rec_l[i], rec_r[i]], bool(out["ambiguous"][i]), bool(alike[i]))
+                for i in range(n)
+            ]
     if not any(survivor_nik) and "nik_a" in out:
         survivor_nik = [out["nik_a"][i] if side[i] == "A" else out["nik_b"][i] for i in range(n)]
     out["cluster_id"] = cluster_ids
@@ -279,19 +300,11 @@ def comparison_contributions(
     True
     """
     comparisons = result.model.comparisons
-    gammas = [f"gamma_{c.name}" for c in comparisons]
-    present = [g in pairs.columns for g in gammas]
     levels = np.zeros((len(pairs), len(comparisons)), dtype=np.int8)
-    for j, gamma in enumerate(gammas):
-        if present[j]:
-            levels[:, j] = pairs[gamma].to_numpy(dtype=np.int8)
-    contributions = result.model.contributions(
-        result.prepared,
-        levels,
-        pairs["row_l"].to_numpy(dtype=np.int64),
-        tf_source=getattr(result, "_tf_source", None),
-    )
-    contributions[:, [not x for x in present]] = np.nan
+    for j, comp in enumerate(comparisons):
+        if f"gamma_{comp.name}" in pairs.columns:
+            levels[:, j] = pairs[f"gamma_{comp.name}"].to_numpy(dtype=np.int8)
+    contributions = result.contributions(pairs).to_numpy(dtype=np.float64)
     return levels, contributions
 
 
