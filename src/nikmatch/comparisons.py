@@ -249,10 +249,14 @@ def _local_codes(
     return _name_index(prepared, column), ca, cb
 
 
-def _name_levels(prepared: Prepared, column: str, ca: I64, cb: I64) -> I8:
+def _name_detail(
+    prepared: Prepared, column: str, ca: I64, cb: I64
+) -> tuple[I8, F64, I64]:
     """:class:`NameComparison` levels of distinct name pairs (codes, none missing, none
     equal): the agreement level of :func:`~nikmatch.names.name_agreement`, refined by what
-    the names' words share (:meth:`~nikmatch.names.NameIndex.overlap`)."""
+    the names' words share (:meth:`~nikmatch.names.NameIndex.overlap`); and, per pair, the
+    log2 share of records holding the agreeing words and how many words agree (0 where the
+    words alone do not show the agreement: another level, or words joined differently)."""
     Name = NameComparison
     index, la, lb = _local_codes(prepared, column, ca, cb)
     agreement = index.agreement(la, lb)
@@ -263,11 +267,13 @@ def _name_levels(prepared: Prepared, column: str, ca: I64, cb: I64) -> I8:
     out[agreement == names_similarity.REORDERED] = Name.REORDERED
     out[agreement == names_similarity.KEY] = Name.KEY
     out[agreement == names_similarity.EXACT] = Name.EXACT
+    share = np.zeros(len(ca), dtype=np.float64)
+    agreeing = np.zeros(len(ca), dtype=np.int64)
     rest = np.flatnonzero(
-        (agreement >= names_similarity.NONE) & (agreement < names_similarity.REORDERED)
+        (agreement >= names_similarity.NONE) & (agreement <= names_similarity.REORDERED)
     )
     if not len(rest):
-        return out
+        return out, share, agreeing
     ra, rb = la[rest], lb[rest]
     ov = index.overlap(ra, rb, alike=agreement[rest] >= names_similarity.FUZZY_LOW)
     agree = ov.shared + ov.slips
@@ -277,17 +283,20 @@ def _name_levels(prepared: Prepared, column: str, ca: I64, cb: I64) -> I8:
     one_side = ((ov.left_a == 0) != (ov.left_b == 0)) & (agree > 0)
     both_sides = (ov.left_a > 0) & (ov.left_b > 0) & (agree > 0)
     lv = out[rest]
+    reordered = lv == Name.REORDERED
     # a word each name has and the other lacks: two names however alike they look as a whole
     # (``budi sugiarto saputra`` / ``budi sugiarto suratno``: twins share first names)
     lv[both_sides & (lv <= Name.VERY_SIMILAR)] = Name.PARTLY
     lv[one_side & (lv < Name.OMITTED)] = Name.OMITTED
-    lv[full] = np.where(ov.rare_slip[full], Name.SLIP, Name.TWO_NAMES)
+    lv[full & ~reordered] = np.where(ov.rare_slip[full & ~reordered], Name.SLIP, Name.TWO_NAMES)
     # words joined or split differently, perhaps with one slip (``muhammadramadhan``)
-    joined = index.joined_differently(ra, rb) & (lv < Name.SLIP)
-    lv[joined] = Name.SLIP
+    joined = index.joined_differently(ra, rb)
+    lv[joined & (lv < Name.SLIP)] = Name.SLIP
     lv[index.contradicts(ra, rb) & (lv > Name.DIFFERENT)] = Name.DIFFERENT
     out[rest] = lv
-    return out
+    share[rest] = ov.log2_share
+    agreeing[rest] = np.where(joined, 0, agree)
+    return out, share, agreeing
 
 
 def name_word_agreement(
@@ -295,23 +304,25 @@ def name_word_agreement(
 ) -> tuple[F64, I64]:
     """Per pair of records: log2 of the share of records whose name holds the words the two
     names agree on (:attr:`~nikmatch.names.overlap.Overlap.log2_share`), and how many words
-    agree (0 where a name is missing, or where the names are the same words written joined or
-    split, which the words alone do not show): the term-frequency adjustment of partial name
-    agreement reads them."""
+    agree (0 where a name is missing or equal, or where the names are the same words written
+    joined or split, which the words alone do not show): the term-frequency adjustment of
+    partial name agreement reads them.  :meth:`NameComparison.compute` gives the same while
+    it compares (``extras``)."""
     codes = prepared.codes[column]
     cl, cr = codes[left], codes[right]
     share = np.zeros(len(left), dtype=np.float64)
     count = np.zeros(len(left), dtype=np.int64)
-    ok = np.flatnonzero((cl >= 0) & (cr >= 0))
+    ok = (cl >= 0) & (cr >= 0) & (cl != cr)
+    key_codes = prepared.codes.get(f"{column}_key")
+    if key_codes is not None:  # one key: a level of its own, adjusted by the key's frequency
+        ok &= key_codes[left] != key_codes[right]
+    ok = np.flatnonzero(ok)
     if not len(ok):
         return share, count
     ul, ur, inv = _distinct_pairs(cl[ok], cr[ok])
-    index, la, lb = _local_codes(prepared, column, ul, ur)
-    ov = index.overlap(la, lb)
-    agree = ov.shared + ov.slips
-    agree[index.joined_differently(la, lb)] = 0
-    share[ok] = ov.log2_share[inv]
-    count[ok] = agree[inv]
+    _, pair_share, pair_count = _name_detail(prepared, column, ul, ur)
+    share[ok] = pair_share[inv]
+    count[ok] = pair_count[inv]
     return share, count
 
 
@@ -401,7 +412,17 @@ class NameComparison(Comparison):
         """Exact and same-key agreement are adjusted by the name's (key's) frequency."""
         return {self.EXACT: self.column, self.KEY: f"{self.column}_key"}
 
-    def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
+    def compute(
+        self,
+        prepared: Prepared,
+        left: I64,
+        right: I64,
+        *,
+        extras: dict[str, tuple[F64, I64]] | None = None,
+    ) -> I8:
+        """Levels of the pairs; with ``extras`` also the agreeing words' log2 share and
+        count per pair (:func:`name_word_agreement`), under ``extras["words:<column>"]``,
+        so the term-frequency adjustment does not look at the words a second time."""
         codes = prepared.codes[self.column]
         cl, cr = codes[left], codes[right]
         out = np.zeros(len(left), dtype=np.int8)
@@ -415,9 +436,15 @@ class NameComparison(Comparison):
             key = present & ~exact & (kl >= 0) & (kl == kr)
             out[key] = self.KEY
         rest = present & ~exact & ~key
+        share = np.zeros(len(left), dtype=np.float64)
+        count = np.zeros(len(left), dtype=np.int64)
         if rest.any():
             ul, ur, inv = _distinct_pairs(cl[rest], cr[rest])
-            out[rest] = _name_levels(prepared, self.column, ul, ur)[inv]
+            lv, pair_share, pair_count = _name_detail(prepared, self.column, ul, ur)
+            out[rest] = lv[inv]
+            share[rest], count[rest] = pair_share[inv], pair_count[inv]
+        if extras is not None:
+            extras[f"words:{self.column}"] = (share, count)
         return out
 
 
@@ -1352,6 +1379,9 @@ def default_comparisons(prepared: Prepared) -> list[Comparison]:
         NameComparison("nama_ayah"),
         DomicileComparison(),
         TextComparison("tempat_lahir", tf=True),
+        # a religion is recorded once and seldom changes: agreement on a rare one says
+        # something, disagreement more (two namesakes of two faiths)
+        ExactComparison("agama", tf=True),
         IdentifierComparison("no_identitas"),
     ]
     return [c for c in candidates if c.available(prepared)]
@@ -1368,7 +1398,12 @@ class ComparisonVectors:
 
 
 def compare(
-    comparisons: Sequence[Comparison], prepared: Prepared, left: I64, right: I64
+    comparisons: Sequence[Comparison],
+    prepared: Prepared,
+    left: I64,
+    right: I64,
+    *,
+    extras: dict[str, tuple[F64, I64]] | None = None,
 ) -> npt.NDArray[np.int8]:
     """Levels of all comparisons for the pairs, shape ``(n_pairs, n_comparisons)``.
 
@@ -1385,6 +1420,9 @@ def compare(
             continue  # a reused model on data without this column: level 0, no evidence
         if isinstance(comp, HouseholdComparison):
             out[:, j] = comp.compute(prepared, left, right, known=known)
+        elif isinstance(comp, NameComparison):
+            out[:, j] = comp.compute(prepared, left, right, extras=extras)
+            known[comp.name] = out[:, j]
         else:
             out[:, j] = comp.compute(prepared, left, right)
             known[comp.name] = out[:, j]

@@ -241,6 +241,7 @@ class Model:
         right: I64 | None = None,
         *,
         tf_source: int | None = None,
+        extras: Mapping[str, tuple[F64, I64]] | None = None,
     ) -> F64:
         """Term-frequency adjustments (bits), shape ``(n_pairs, n_comparisons)``.
 
@@ -250,7 +251,7 @@ class Model:
         (:func:`~nikmatch.comparisons.name_log2_share`)."""
         adj = np.zeros(levels.shape, dtype=np.float64)
         if right is not None:
-            self._word_adjustments(prepared, levels, left, right, adj)
+            self._word_adjustments(prepared, levels, left, right, adj, extras)
         for j, comp in enumerate(self.comparisons):
             for level, tf_field in comp.tf_levels.items():
                 if tf_field not in prepared.codes:
@@ -274,7 +275,13 @@ class Model:
         return adj
 
     def _word_adjustments(
-        self, prepared: Prepared, levels: npt.NDArray[np.int8], left: I64, right: I64, adj: F64
+        self,
+        prepared: Prepared,
+        levels: npt.NDArray[np.int8],
+        left: I64,
+        right: I64,
+        adj: F64,
+        extras: Mapping[str, tuple[F64, I64]] | None = None,
     ) -> None:
         """The term-frequency adjustment of partial name agreement (see
         :meth:`tf_adjustments`).  Where all words agree (a mistyped word, another order) the
@@ -290,9 +297,13 @@ class Model:
             hit = np.flatnonzero(full | part)
             if not len(hit):
                 continue
-            log_share, agreeing = name_word_agreement(
-                prepared, comp.column, left[hit], right[hit]
-            )
+            known = None if extras is None else extras.get(f"words:{comp.column}")
+            if known is not None:  # looked at while comparing
+                log_share, agreeing = known[0][hit], known[1][hit]
+            else:
+                log_share, agreeing = name_word_agreement(
+                    prepared, comp.column, left[hit], right[hit]
+                )
             exact_ref = math.log2(max(float(self.u[j][comp.EXACT]), 1e-12))
             word_ref = word_reference(prepared, comp.column)
             ref = np.where(full[hit], exact_ref, word_ref * agreeing)
@@ -366,6 +377,7 @@ class Model:
         right: I64 | None = None,
         *,
         tf_source: int | None = None,
+        extras: Mapping[str, tuple[F64, I64]] | None = None,
     ) -> F64:
         """Each comparison's contribution (bits: level weight plus term-frequency adjustment),
         shape ``(n_pairs, n_comparisons)``; ``prior_weight`` plus a row's sum is the pair's
@@ -374,7 +386,9 @@ class Model:
         carries the stratum's prior less the global one.  ``right`` (the pairs' second
         records) is needed for the word-frequency adjustment of partial name agreement;
         without it that adjustment is left out."""
-        out, which = self.evidence(prepared, levels, left, right, tf_source=tf_source)
+        out, which = self.evidence(
+            prepared, levels, left, right, tf_source=tf_source, extras=extras
+        )
         names = self.names
         for k, fitted in enumerate(self.strata, start=1):
             rows = np.flatnonzero(which == k)
@@ -392,12 +406,15 @@ class Model:
         right: I64 | None = None,
         *,
         tf_source: int | None = None,
+        extras: Mapping[str, tuple[F64, I64]] | None = None,
     ) -> tuple[F64, I64]:
         """Each comparison's evidence (bits, no prior) and each pair's stratum (1-based
         index into :attr:`strata`, 0 for none).  A pair's match weight is its stratum's prior
         (or the global :attr:`prior_weight`) plus its row's sum."""
         out = (
-            self.tf_adjustments(prepared, levels, left, right, tf_source=tf_source)
+            self.tf_adjustments(
+                prepared, levels, left, right, tf_source=tf_source, extras=extras
+            )
             if len(levels)
             else np.zeros(levels.shape, dtype=np.float64)
         )

@@ -119,7 +119,36 @@ _VALUE_NORMALISERS: dict[str, Callable[[str], str]] = {
     "rt": lambda s: s.lstrip("0") or "0",
     "rw": lambda s: s.lstrip("0") or "0",
     "kode_pos": lambda s: re.sub(r"\D", "", s),
+    "agama": lambda s: _religion(s),
 }
+
+#: Religions as SIAK records them, by the start of the written word (``KATHOLIK`` and
+#: ``KATOLIK``, ``BUDHA`` and ``BUDDHA`` are one religion).
+_RELIGIONS = (
+    ("isl", "islam"),
+    ("kris", "kristen"),
+    ("prot", "kristen"),
+    ("kat", "katolik"),
+    ("hin", "hindu"),
+    ("bud", "buddha"),
+    ("kon", "konghucu"),
+    ("khon", "konghucu"),
+    ("kep", "kepercayaan"),
+    ("peng", "kepercayaan"),
+)
+
+
+def _religion(text: str) -> str:
+    """One spelling per religion; anything else as written.
+
+    >>> _religion("kathoolik"), _religion("budha"), _religion("islam"), _religion("lainnya")
+    ('katolik', 'buddha', 'islam', 'lainnya')
+    """
+    word = text.strip()
+    for start, name in _RELIGIONS:
+        if word.startswith(start):
+            return name
+    return word
 
 
 def _all_str(values: npt.NDArray[np.object_]) -> bool:
