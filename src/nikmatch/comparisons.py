@@ -62,6 +62,7 @@ from nikmatch.prepare import (
     Prepared,
     common_name_words,
     common_word_min,
+    name_key_counts,
     name_word_counts,
 )
 
@@ -198,6 +199,12 @@ class Comparison:
         :func:`~nikmatch.prepare.tf_reference`)."""
         return None
 
+    def tf_scope_name(self, level: int) -> str | None:
+        """The name of :meth:`tf_scope`'s records for a level (``None``: all records): the
+        key of the level's reference among a job's statistics
+        (:class:`~nikmatch.prepare.GlobalStats`)."""
+        return None
+
     def tf_value_codes(self, prepared: Prepared, level: int, left: I64) -> npt.NDArray[np.int32]:
         """Codes (into the tf field) of the agreeing value for pairs at a tf level."""
         return prepared.codes[self.tf_levels[level]][left]
@@ -228,6 +235,8 @@ def _name_index(
         word_counts=counts,
         n_records=n_records,
         common_min=common_word_min(n_records),
+        # a word's count by its key over the whole register, whichever names this index holds
+        key_counts=name_key_counts(prepared, column, source=_word_source(prepared)),
     )
     if names is None:
         prepared.cache[key] = built
@@ -492,6 +501,10 @@ class DateComparison(Comparison):
         references (a default date is far commoner)."""
         table = _date_table(prepared)
         return table.default if level == self.EXACT_DEFAULT else table.ordinary
+
+    def tf_scope_name(self, level: int) -> str | None:
+        """``default`` (1 Jul, 31 Dec, 1 Jan) or ``ordinary`` dates (see :meth:`tf_scope`)."""
+        return "default" if level == self.EXACT_DEFAULT else "ordinary"
 
     def compute(self, prepared: Prepared, left: I64, right: I64) -> I8:
         dl, dr = prepared.dob[left], prepared.dob[right]

@@ -267,7 +267,7 @@ class Model:
                 values_tf = np.maximum(tf[np.maximum(codes, 0)], 1e-300)
                 reference = tf_reference(
                     prepared, tf_field, comp.tf_scope(prepared, level), source=tf_source,
-                    others=others,
+                    others=others, scope_name=comp.tf_scope_name(level),
                 )
                 a = np.log2(max(reference, 1e-12) / values_tf)
                 adj[hit, j] = np.clip(a, *TF_ADJUSTMENT_BOUNDS)

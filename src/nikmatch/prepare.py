@@ -45,7 +45,15 @@ from nikmatch.nik import clean_value
 from nikmatch.schema import ColumnMapping, canonical_frame
 from nikmatch.text import factorize_folded, fold_text, unusable_cells
 
-__all__ = ["KEY_FIELDS", "SORT_FIELDS", "Prepared", "link_prepared", "prepare", "prepare_link"]
+__all__ = [
+    "KEY_FIELDS",
+    "SORT_FIELDS",
+    "GlobalStats",
+    "Prepared",
+    "link_prepared",
+    "prepare",
+    "prepare_link",
+]
 
 I32 = npt.NDArray[np.int32]
 F64 = npt.NDArray[np.float64]
@@ -156,6 +164,64 @@ def _all_str(values: npt.NDArray[np.object_]) -> bool:
     return bool(pd.api.types.infer_dtype(values, skipna=False) == "string")
 
 
+@dataclass(frozen=True)
+class GlobalStats:
+    """What a *part* of a job's records needs to know of the whole (:mod:`nikmatch.stats`).
+
+    Comparisons and term-frequency adjustments read a few statistics of the whole register:
+    how many records hold each name word (is a word a name in use, or a typing slip?), how
+    common a value is among the people of the register, the average of that over the records.
+    On one machine they are counted on the whole :class:`Prepared`; on a cluster each
+    partition holds some records only, so the statistics are aggregated once over all of them
+    and handed to every partition with this object (small: words, totals and a few averages)
+    plus per-record columns (each record's value's count of people, ``_tfp_<field>``), read
+    by :meth:`Prepared.from_frame`.  A :class:`Prepared` with ``stats`` answers every such
+    question from them, so a pair is compared and weighed the same wherever it is.
+
+    ``present``: fields with a value in some record of the job (:meth:`Prepared.has`);
+    ``tf_source``: the side term frequencies and word counts are counted on (``None``: all
+    records; ``1``: the register of a link); ``word_counts`` / ``word_records`` /
+    ``key_counts``: per name column, records holding each word, records with a name, records
+    holding a word of each phonetic key; ``tf_totals``: per field (``"a+b"`` for a pair of
+    fields), records holding a value; ``tf_references``: :func:`tf_reference` per
+    :func:`reference_key`.
+    """
+
+    present: frozenset[str]
+    tf_source: int | None = None
+    word_counts: dict[str, pd.Series] = field(default_factory=dict)
+    word_records: dict[str, int] = field(default_factory=dict)
+    key_counts: dict[str, pd.Series] = field(default_factory=dict)
+    tf_totals: dict[str, float] = field(default_factory=dict)
+    tf_references: dict[str, float] = field(default_factory=dict)
+
+
+def reference_key(field_name: str, scope: str | None, others: bool) -> str:
+    """The key of a term-frequency reference in :attr:`GlobalStats.tf_references`.
+
+    >>> reference_key("tanggal_lahir", "default", False)
+    'tanggal_lahir|default|False'
+    """
+    return f"{field_name}|{scope or ''}|{others}"
+
+
+#: Column prefixes of :meth:`Prepared.to_frame`: a field's value, each record's count of
+#: people holding its value (see :class:`GlobalStats`).
+VALUE_PREFIX = "_v_"
+PEOPLE_PREFIX = "_tfp_"
+#: Fields rebuilt from other columns by :meth:`Prepared.from_frame` (not stored).
+_DERIVED_FIELDS = frozenset({"tanggal_lahir", "nik_date"})
+
+
+def people_column(field_name: str) -> str:
+    """The per-record column of people counts of a field (``a+b``: a pair of fields).
+
+    >>> people_column("nama"), people_column("nama+nama_ibu")
+    ('_tfp_nama', '_tfp_nama__nama_ibu')
+    """
+    return PEOPLE_PREFIX + field_name.replace("+", "__")
+
+
 @dataclass
 class Prepared:
     """Encoded records: integer codes per field plus the distinct values behind them.
@@ -193,6 +259,12 @@ class Prepared:
     nik_report: pd.DataFrame | None = None
     #: per-frame memo of derived structures (name indexes...); never part of results
     cache: dict[str, object] = field(default_factory=dict, repr=False)
+    #: statistics of the whole job when these records are a part of it (a partition on a
+    #: cluster): read instead of counting on these records (see :class:`GlobalStats`)
+    stats: GlobalStats | None = field(default=None, repr=False)
+    #: with ``stats``: per field (``"a+b"`` for a pair), each record's count of people
+    #: holding its value on the job's term-frequency side
+    tf_people: dict[str, I64] = field(default_factory=dict, repr=False)
 
     def has(self, name: str) -> bool:
         """Whether a field is available and has at least one non-missing value.
@@ -202,6 +274,8 @@ class Prepared:
         >>> p.has("nama"), p.has("nama_ibu")
         (True, False)
         """
+        if self.stats is not None:  # a part of a job: what the whole job holds
+            return name in self.stats.present
         if name == "tanggal_lahir":
             return bool((self.dob != MISSING_DAY).any())
         if name == "jenis_kelamin":
@@ -345,6 +419,130 @@ class Prepared:
     ) -> npt.NDArray[np.object_] | npt.NDArray[np.int64]:
         """Index labels of record positions."""
         return np.asarray(self.index)[positions]
+
+    def to_frame(self, *, words: bool = False) -> pd.DataFrame:
+        """The records as a flat frame of their *normalised* values, one row per record: what
+        a cluster moves between machines (no codes: codes are local to one table).
+        :meth:`from_frame` reads it back.  With ``words``, each record's name and address
+        word tokens (for :class:`~nikmatch.blocking.WordBlock` rules) as lists.
+
+        >>> import pandas as pd
+        >>> p = prepare(pd.DataFrame({"nama": ["Moch. Rizki", None],
+        ...                           "tanggal_lahir": ["1990-07-01", "1991-01-02"]}))
+        >>> frame = p.to_frame()
+        >>> frame["_v_nama"].tolist(), frame["_dob"].tolist()
+        (['muhammad rizki', None], [7486, 7671])
+        >>> q = Prepared.from_frame(frame, columns=p.columns)
+        >>> q.values["nama"].tolist(), q.codes["tanggal_lahir"].tolist()
+        (['muhammad rizki'], [0, 1])
+        """
+        data: dict[str, Any] = {}
+        for name in sorted(self.codes):
+            if name in _DERIVED_FIELDS:
+                continue
+            codes = self.codes[name]
+            column = np.full(self.n, None, dtype=object)
+            ok = codes >= 0
+            column[ok] = self.values[name][codes[ok]]
+            data[VALUE_PREFIX + name] = pd.Series(column, dtype=object)
+        data["_dob"] = self.dob.astype(np.int32)
+        data["_sex"] = self.sex.astype(np.int8)
+        data["_flags"] = pd.Series(self.flags.to_numpy(dtype=object), dtype=object)
+        if self.source is not None:
+            data["_source"] = self.source.astype(np.int8)
+        report = self.nik_report
+        if report is not None:
+            for col in ("severity", "problems"):
+                if col in report.columns:
+                    data[f"_nik_{col}"] = pd.Series(
+                        report[col].astype(str).to_numpy(dtype=object), dtype=object
+                    )
+        for name, people in self.tf_people.items():
+            data[people_column(name)] = people
+        if words:
+            keys = self.keys()
+            for column in WORD_COLUMNS:
+                if f"{column}_words" in keys:
+                    start, tokens = keys[f"{column}_word_start"], keys[f"{column}_words"]
+                    data[f"_w_{column}"] = pd.Series(
+                        [tokens[a:b] for a, b in itertools.pairwise(start.tolist())],
+                        dtype=object,
+                    )
+        return pd.DataFrame(data, index=pd.RangeIndex(self.n))
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        columns: tuple[str, ...],
+        stats: GlobalStats | None = None,
+        index: pd.Index | None = None,
+    ) -> Prepared:
+        """Records written by :meth:`to_frame` (a partition of them, say), coded afresh.
+        With ``stats`` (the whole job's, :class:`GlobalStats`) the records answer every
+        question about the job as the whole would; ``frame``'s ``_tfp_`` columns are the
+        records' people counts.  ``columns``: the input's canonical columns."""
+        n = len(frame)
+        codes: dict[str, I32] = {}
+        values: dict[str, npt.NDArray[np.object_]] = {}
+        tf_people: dict[str, I64] = {}
+        for col in frame.columns:
+            if col.startswith(VALUE_PREFIX):
+                name = col[len(VALUE_PREFIX) :]
+                c, v = pd.factorize(frame[col].to_numpy(dtype=object), use_na_sentinel=True)
+                codes[name] = c.astype(np.int32)
+                values[name] = np.asarray(v, dtype=object)
+            elif col.startswith(PEOPLE_PREFIX):
+                name = col[len(PEOPLE_PREFIX) :].replace("__", "+")
+                tf_people[name] = frame[col].to_numpy(dtype=np.int64)
+        dob = frame["_dob"].to_numpy(dtype=np.int32)
+        if "tanggal_lahir" in columns or "nik" in columns:
+            dob_codes, dob_values = pd.factorize(
+                np.where(dob == MISSING_DAY, -(2**40), dob.astype(np.int64))
+            )
+            codes["tanggal_lahir"] = np.where(dob == MISSING_DAY, -1, dob_codes).astype(np.int32)
+            values["tanggal_lahir"] = np.asarray(dob_values, dtype=object)
+        nik_digits = np.zeros((0, 16), np.uint8)
+        if "nik" in values:
+            nik_values = values["nik"]
+            if len(nik_values):
+                nik_digits = (
+                    np.frombuffer("".join(nik_values.astype(str)).encode("ascii"), np.uint8)
+                    .reshape(-1, 16)
+                    .astype(np.uint8)
+                    - 48
+                ).astype(np.uint8)
+            dp_codes, dp_values = factorize_folded(
+                np.array([v[6:12] for v in nik_values.tolist()], dtype=object)
+            )
+            codes["nik_date"] = _take(dp_codes, codes["nik"]).astype(np.int32)
+            values["nik_date"] = dp_values
+        report = None
+        if "_nik_severity" in frame.columns:
+            report = pd.DataFrame(
+                {
+                    "severity": frame["_nik_severity"].to_numpy(dtype=object),
+                    "problems": frame["_nik_problems"].to_numpy(dtype=object)
+                    if "_nik_problems" in frame.columns
+                    else np.full(n, "", dtype=object),
+                }
+            )
+        return cls(
+            n=n,
+            index=pd.RangeIndex(n) if index is None else index,
+            codes=codes,
+            values=values,
+            dob=dob,
+            sex=frame["_sex"].to_numpy(dtype=np.int8),
+            source=frame["_source"].to_numpy(dtype=np.int8) if "_source" in frame.columns else None,
+            flags=pd.Series(frame["_flags"].to_numpy(dtype=object), dtype=object),
+            columns=tuple(columns),
+            nik_digits=nik_digits,
+            nik_report=report,
+            stats=stats,
+            tf_people=tf_people,
+        )
 
 
 def value_word_tokens(names: npt.NDArray[np.object_]) -> tuple[I64, I64]:
@@ -892,6 +1090,49 @@ def tf_table(
     cached = prepared.cache.get(key)
     if isinstance(cached, np.ndarray):
         return cached
+    n_values = len(prepared.values[field_name])
+    given = _given_people(prepared, field_name, source)
+    if given is not None:  # a part of a job: the whole job's counts (see GlobalStats)
+        people_of_record, total = given
+        codes = prepared.codes[field_name]
+        counts = np.zeros(n_values, dtype=np.int64)
+        ok = codes >= 0
+        counts[codes[ok]] = people_of_record[ok]
+    else:
+        counts, total = people_counts(prepared, field_name, source=source)
+    people = np.maximum(counts[:n_values].astype(np.float64), 1.0)
+    out = np.asarray((people - 1.0 if others else people) / total)
+    prepared.cache[key] = out
+    return out
+
+
+def _given_people(
+    prepared: Prepared, name: str, source: int | None
+) -> tuple[I64, float] | None:
+    """The per-record people counts and total of a field (or ``a+b``) from the job's
+    statistics, when ``prepared`` is a part of a job that has them for this side."""
+    stats = prepared.stats
+    if stats is None or name not in prepared.tf_people or name not in stats.tf_totals:
+        return None
+    if source is not None and prepared.source is not None and source != stats.tf_source:
+        return None
+    return prepared.tf_people[name], float(stats.tf_totals[name])
+
+
+def people_counts(
+    prepared: Prepared, field_name: str, *, source: int | None = None
+) -> tuple[I64, float]:
+    """Per distinct value of a field (by code): how many *people* hold it (see
+    :func:`tf_table`), and how many records hold a value (at least 1): the counts behind
+    term frequencies, on the ``source`` side.
+
+    >>> import pandas as pd
+    >>> p = prepare(pd.DataFrame({"nama": ["Ani Lestari"] * 3 + ["Budi Santoso", "Dewi"],
+    ...                           "tanggal_lahir": ["1990-01-01"] * 2 + ["1991-05-05"] * 3}))
+    >>> counts, total = people_counts(p, "nama")
+    >>> counts.tolist(), total
+    ([2, 1, 1], 5.0)
+    """
     codes = prepared.codes[field_name].astype(np.int64)
     mask = codes >= 0
     if source is not None and prepared.source is not None:
@@ -912,10 +1153,7 @@ def tf_table(
         counts = np.maximum(counts, np.ceil(raw / MAX_RECORDS_PER_PERSON).astype(np.int64))
     else:
         counts = np.bincount(codes[mask], minlength=n_values)
-    people = np.maximum(counts[:n_values].astype(np.float64), 1.0)
-    out = np.asarray((people - 1.0 if others else people) / total)
-    prepared.cache[key] = out
-    return out
+    return np.asarray(counts[:n_values], dtype=np.int64), total
 
 
 def tf_reference(
@@ -925,6 +1163,7 @@ def tf_reference(
     *,
     source: int | None = None,
     others: bool = False,
+    scope_name: str | None = None,
 ) -> float:
     """The average :func:`tf_table` value over the records holding a value (those in
     ``scope``, on the ``source`` side): the chance that a random record shares its value with
@@ -941,6 +1180,11 @@ def tf_reference(
     >>> round(tf_reference(p, "nama", others=True), 3)
     0.12
     """
+    stats = prepared.stats
+    if stats is not None:  # a part of a job: the whole job's average (``scope_name`` names it)
+        found = stats.tf_references.get(reference_key(field_name, scope_name, others))
+        if found is not None:
+            return float(found)
     key = f"tf_reference:{field_name}:{source}:{others}:{None if scope is None else id(scope)}"
     cached = prepared.cache.get(key)
     if isinstance(cached, tuple) and cached[1] is scope:
@@ -989,6 +1233,14 @@ def joint_tf(
     if source is not None and prepared.source is not None:
         mask &= prepared.source == source
     n_values = int(dense.max(initial=-1)) + 1
+    given = _given_people(prepared, f"{first}+{second}", source)
+    if given is not None:
+        people_of_record, total_given = given
+        counts = np.zeros(n_values, dtype=np.int64)
+        counts[codes[codes >= 0]] = people_of_record[codes >= 0]
+        freq = np.asarray(np.maximum(counts.astype(np.float64), 1.0) / total_given)
+        prepared.cache[key] = (codes, freq, counts)
+        return codes, freq, counts
     total = max(float(mask.sum()), 1.0)
     other = (
         prepared.codes["tanggal_lahir"].astype(np.int64)
@@ -1031,6 +1283,9 @@ def name_word_counts(
     >>> counts.sort_index().to_dict(), n
     ({'aminah': 1, 'rahma': 2, 'siti': 2}, 3)
     """
+    stats = prepared.stats
+    if stats is not None and column in stats.word_counts:  # a part of a job: the whole's
+        return stats.word_counts[column], int(stats.word_records[column])
     key = f"word_counts:{column}:{source}"
     cached = prepared.cache.get(key)
     if isinstance(cached, tuple):
@@ -1048,6 +1303,48 @@ def name_word_counts(
     totals = np.bincount(word_codes, weights=np.repeat(counts, n_words), minlength=len(words))
     series = pd.Series(totals.astype(np.int64), index=pd.Index(words, dtype=object), name=column)
     out = (series[series > 0], int(mask.sum()))
+    prepared.cache[key] = out
+    return out
+
+
+def word_key_counts(counts: pd.Series) -> pd.Series:
+    """Word counts (:func:`name_word_counts`) added up by the words' phonetic keys: how
+    many records hold a word of each key (``rizki`` and ``rizky`` are one key).
+
+    >>> word_key_counts(pd.Series({"rizki": 3, "rizky": 2, "budi": 1})).sort_index().to_dict()
+    {'budi': 1, 'riski': 5}
+    """
+    rules = default_rules()
+    words = [str(w) for w in counts.index.tolist()]
+    keys = np.asarray([token_key(w, rules=rules) for w in words], dtype=object)
+    if not len(keys):
+        return pd.Series(np.zeros(0, np.int64), index=pd.Index([], dtype=object))
+    out = pd.Series(counts.to_numpy(dtype=np.int64)).groupby(keys, sort=False).sum()
+    out.index = pd.Index(out.index, dtype=object)
+    return out.astype(np.int64)
+
+
+def name_key_counts(
+    prepared: Prepared, column: str = "nama", *, source: int | None = None
+) -> pd.Series:
+    """How many records' names hold a word of each phonetic key (:func:`word_key_counts` of
+    :func:`name_word_counts`): how common a word is, whatever its spelling, over the whole
+    register, not over the names some comparison happens to look at.
+
+    >>> import pandas as pd
+    >>> p = prepare(pd.DataFrame({"nama": ["Rizki", "Rizky Amalia", "Budi"],
+    ...                           "tanggal_lahir": ["1990-01-01"] * 3}))
+    >>> int(name_key_counts(p)["riski"])
+    2
+    """
+    stats = prepared.stats
+    if stats is not None and column in stats.key_counts:
+        return stats.key_counts[column]
+    key = f"key_counts:{column}:{source}"
+    cached = prepared.cache.get(key)
+    if isinstance(cached, pd.Series):
+        return cached
+    out = word_key_counts(name_word_counts(prepared, column, source=source)[0])
     prepared.cache[key] = out
     return out
 

@@ -107,6 +107,7 @@ def word_sets(
     word_counts: Mapping[str, int] | pd.Series | None,
     n_records: int | None,
     common_min: float,
+    key_counts: Mapping[str, int] | pd.Series | None = None,
 ) -> WordSets:
     """Build the word sets of every name of ``f`` (see :class:`WordSets`).
 
@@ -114,6 +115,10 @@ def word_sets(
     themselves, once each, when ``None``); ``n_records`` is the number of records behind
     them; a word held by fewer than ``common_min`` records, and not in the given-name lexicon
     (:attr:`~nikmatch.names.NameRules.given_words`), is rare: no name people are given.
+    ``key_counts`` maps a phonetic key to the records holding a word of that key in the whole
+    register (:func:`~nikmatch.prepare.name_key_counts`); without it a key's count adds up
+    the counts of the spellings among ``f``'s names only, which depends on which names the
+    index holds (a part of a register, the names of some pairs).
     """
     name = f.flat_name
     word = f.flat_word
@@ -158,6 +163,13 @@ def word_sets(
     if len(f.flat_word):
         word_key[f.flat_word] = f.flat_key
     key_count = np.bincount(word_key, weights=text_count, minlength=n_keys)
+    if key_counts is not None and len(f.flat_key):
+        key_text = np.empty(n_keys, dtype=object)
+        key_text[f.flat_key] = np.asarray(f._flat_keys, dtype=object)
+        given = key_counts if isinstance(key_counts, pd.Series) else pd.Series(key_counts)
+        key_count = (
+            given.astype("float64").reindex(pd.Index(key_text)).fillna(0.0).to_numpy(np.float64)
+        )
     share = np.maximum(key_count, 1.0) / total
     key_log2 = np.log2(np.minimum(share, 1.0))
     matrix = sparse.csr_matrix(

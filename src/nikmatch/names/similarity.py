@@ -486,6 +486,7 @@ class NameIndex:
         word_counts: Mapping[str, int] | pd.Series | None = None,
         n_records: int | None = None,
         common_min: float = 5.0,
+        key_counts: Mapping[str, int] | pd.Series | None = None,
     ) -> None:
         self.rules = rules or default_rules()
         self.names = [x if isinstance(x, str) else "" for x in names]
@@ -493,6 +494,7 @@ class NameIndex:
         self._word_counts = word_counts
         self._n_records = n_records
         self._common_min = common_min
+        self._key_counts = key_counts
         self._word_sets: WordSets | None = None
 
     def overlap(
@@ -522,7 +524,11 @@ class NameIndex:
             )
         if self._word_sets is None:
             self._word_sets = word_sets(
-                self._features, self._word_counts, self._n_records, self._common_min
+                self._features,
+                self._word_counts,
+                self._n_records,
+                self._common_min,
+                self._key_counts,
             )
         return overlap(self._word_sets, ca, cb, alike)
 
