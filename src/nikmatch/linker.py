@@ -28,7 +28,7 @@ import math
 import time
 import warnings
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -39,34 +39,56 @@ import pandas as pd
 
 from nikmatch.blocking import (
     BlockingRule,
-    BlockOn,
     GivenPairs,
-    SortedNeighbourhood,
-    WordBlock,
-    affordable_rules,
     blocking_diagnostics,
     iter_block_pairs,
 )
-from nikmatch.cluster import Clustering, cluster_matches
-from nikmatch.comparisons import (
-    Comparison,
-    DateComparison,
-    NameComparison,
-    NIKComparison,
-    compare,
-    default_comparisons,
-)
-from nikmatch.dates import MISSING_DAY
+from nikmatch.comparisons import Comparison, default_comparisons
 from nikmatch.errors import ModelError, SchemaError
 from nikmatch.explain import Explanation, explain_pair
-from nikmatch.model import Model, estimate_lambda, remove_matches_from_u, train
+from nikmatch.model import Model, remove_matches_from_u, train
 from nikmatch.prepare import Prepared, link_prepared, prepare, prepare_link
-from nikmatch.privacy import mask_nik, mask_text
+from nikmatch.privacy import mask_text
 from nikmatch.schema import ColumnMapping
+from nikmatch.stages import (
+    AMBIGUOUS_NOTE,
+    DEFAULT_THRESHOLD,
+    FALLBACK_MAX_PAIRS,
+    FALLBACK_PAIRS_PER_RECORD,
+    HOUSEHOLD_BLOCK,
+    KEEP_PROBABILITY,
+    KEPT_APART,
+    POSSIBLE_SIBLINGS,
+    SOUND_ALIKE_NOTE,
+    STRATUM_KEEP_BITS,
+    WORD_BLOCK,
+    ClusterOutcome,
+    JobPriors,
+    ScoredChunk,
+    _note_kept_apart,
+    _sound_alike,
+    cluster_stage,
+    default_blocking_rules,
+    final_weights,
+    job_priors,
+    score_chunk,
+    score_positions,
+    sound_alike,
+)
 from nikmatch.strata import stratum_pair_totals
 
 __all__ = [
+    "AMBIGUOUS_NOTE",
     "DEFAULT_THRESHOLD",
+    "FALLBACK_MAX_PAIRS",
+    "FALLBACK_PAIRS_PER_RECORD",
+    "HOUSEHOLD_BLOCK",
+    "KEEP_PROBABILITY",
+    "KEPT_APART",
+    "POSSIBLE_SIBLINGS",
+    "SOUND_ALIKE_NOTE",
+    "STRATUM_KEEP_BITS",
+    "WORD_BLOCK",
     "DedupeResult",
     "LinkResult",
     "default_blocking_rules",
@@ -77,169 +99,11 @@ __all__ = [
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
-#: Default match-probability threshold: precision first (a wrong merge can cost a real person
-#: their NIK), so only pairs the model is at least 99% sure of are proposed as matches.
-DEFAULT_THRESHOLD = 0.99
 #: Threads scoring candidate chunks (results are combined in chunk order: deterministic).
 SCORING_THREADS = 2
-#: Pairs whose probability is below this are not kept in ``pairs`` at all.
-KEEP_PROBABILITY = 0.001
-#: Pairs in a stratum are scored against their stratum's prior, known once all are scored:
-#: while scoring they are kept with evidence down to this many bits below the usual bar.
-STRATUM_KEEP_BITS = 12.0
 
-
-#: Coarse rules (a birth date, a kelurahan, a surname or a given name alone) join the default
-#: rules where they are cheap: together at most this many pairs per record (per list record
-#: when linking) ...
-FALLBACK_PAIRS_PER_RECORD = 20
-#: ... and at most this many pairs in all, whatever the size.
-FALLBACK_MAX_PAIRS = 2_000_000
-#: A KK or a dwelling with more records than this is an institution or a placeholder: not
-#: blocked on as a household.
-HOUSEHOLD_BLOCK = 40
-#: A word shared by more records than this in one birth year (or on one birthday) says
-#: little: such blocks are skipped.
-WORD_BLOCK = 40
-
-
-def default_blocking_rules(
-    prepared: Prepared, keys: Mapping[str, I64] | None = None
-) -> list[BlockingRule]:
-    """Blocking rules for the fields present, strongest first.
-
-    >>> import pandas as pd
-    >>> from nikmatch.prepare import prepare
-    >>> p = prepare(pd.DataFrame({"nama": ["Budi"], "tanggal_lahir": ["1990-01-01"]}))
-    >>> [r.name for r in default_blocking_rules(p)]
-    ... # doctest: +NORMALIZE_WHITESPACE
-    ['nama_key & tanggal_lahir', 'given_key & tanggal_lahir', 'last_key & tanggal_lahir',
-     'tanggal_lahir & initial', 'sorted neighbourhood on nama_key_dob (window 2)',
-     'a word of nama', 'a word of nama & birth_day']
-
-    Each rule earns its place by the true pairs it alone finds on generated registers
-    (``benchmarks/``); rules that found none there (name key with birth year, name key with
-    kelurahan) cost millions of pairs at a million records and are used only when birth dates
-    are missing.
-
-    Where the data is small, coarse rules follow (:func:`~nikmatch.blocking.affordable_rules`):
-    a birth date, a kelurahan, a postal code, the last or the first word's key alone, each
-    while the pairs they add stay within :data:`FALLBACK_PAIRS_PER_RECORD` per record (per list
-    record when linking) and :data:`FALLBACK_MAX_PAIRS` in all.  They find the duplicate
-    whose name *and* other keys were all changed (FEBRL3 pairs completeness 0.991 -> 0.998) and
-    never fire on a city register, where a birth date alone makes tens of millions of pairs.
-
-    >>> small = prepare(pd.DataFrame({"nama": ["Budi Santoso", "Budi Hartono", "Ani Santoso"],
-    ...                               "tanggal_lahir": ["1990-01-01", "1991-02-03", "1992-03-04"]}))
-    >>> [r.name for r in default_blocking_rules(small)][5:7]
-    ['last_key', 'given_key']
-    """
-    has = prepared.has
-    rules: list[BlockingRule] = []
-    if has("nik"):
-        rules.append(BlockOn("nik"))
-    if has("no_identitas"):
-        rules.append(BlockOn("no_identitas"))
-    if has("tanggal_lahir"):
-        rules += [
-            BlockOn("nama_key", "tanggal_lahir"),
-            BlockOn("given_key", "tanggal_lahir"),
-            BlockOn("last_key", "tanggal_lahir"),
-        ]
-        by_sex = ("jenis_kelamin",) if bool((prepared.sex > 0).any()) else ()
-        rules.append(BlockOn("tanggal_lahir", "initial", *by_sex))
-        if has("nama_ibu"):
-            rules.append(BlockOn("nama_ibu_key", "tanggal_lahir"))
-        elif has("kecamatan"):
-            # no mother's name: a name changed beyond its keys has no other way in; the
-            # kecamatan keeps the blocks small (FEBRL3 F1 +0.006; 1.4 pairs a record at 1M)
-            rules.append(BlockOn("tanggal_lahir", "kecamatan"))
-    if has("nama_ibu"):
-        rules.append(BlockOn("nama_key", "nama_ibu_key"))
-        if has("tanggal_lahir"):
-            # a mistyped birth date and a changed name at once: the mother, the year and the
-            # name's first letter remain (without the letter: 10 million pairs at 1M records)
-            rules.append(BlockOn("nama_ibu_key", "birth_year", "initial"))
-    if has("nama_ayah") and has("tanggal_lahir"):
-        # the same name and birthday, the year mistyped and a parent's name slipped: with the
-        # father's name to tell namesakes apart (+30 true pairs, no false one at a million
-        # records; without it, +18 true and 5 false: namesakes, so not used there); 0.6 new
-        # pairs a record at a million
-        rules.append(BlockOn("nama_key", "birth_day"))
-        # the father's name with the birth date: a changed name and no mother's name at once
-        # (+0.1 point of recall, ~0.03 pairs a record; name key with the father's key found
-        # twice as many but cost 1.3 pairs a record and some precision at a million records)
-        rules.append(BlockOn("nama_ayah_key", "tanggal_lahir"))
-    if has("nama_ayah") and has("nama_ibu"):
-        # both parents and the name's first letter: a mistyped birth date and a name slip at
-        # once (recall +0.4 point at 100,000 records with the father's name; the blocks are
-        # the siblings who share an initial: 0.06 pairs a record at 100,000, 0.7 at a million)
-        rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "initial"))
-        if has("tanggal_lahir"):
-            # ... or the birth year instead of the initial: a name whose first letters were
-            # swapped or whose words were reordered (Icndy / Cindy, Novi Susanti / Susanti
-            # Novi) with a mistyped date (0.08 new pairs a record at a million)
-            rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "birth_year"))
-            rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "birth_day"))
-    if has("no_kk"):
-        rules.append(BlockOn("no_kk", "given_key"))
-        # the whole family card: a resident entered twice on one KK with the name and the
-        # birth date both retyped (households are small; a KK of more than 40 is skipped;
-        # with the sex, half the pairs: 209 true pairs for 1.7 million at a million records)
-        by_sex = ("jenis_kelamin",) if bool((prepared.sex > 0).any()) else ()
-        rules.append(BlockOn("no_kk", *by_sex, max_block_size=HOUSEHOLD_BLOCK))
-    if has("alamat") and has("kelurahan"):
-        # one dwelling (address, RT/RW, kelurahan) and the name's first letter: a resident
-        # entered again at home with another birth date and no mother's name (households are
-        # small, so this stays near one pair per record at a million records)
-        at_home = [f for f in ("alamat", "rt", "rw", "kelurahan") if has(f)]
-        rules.append(BlockOn(*at_home, "initial"))
-        rules.append(BlockOn(*at_home, max_block_size=HOUSEHOLD_BLOCK))
-        if has("tanggal_lahir"):  # the same story at home (0.01 new pairs a record at 1M)
-            rules.append(BlockOn(*at_home, "birth_year"))
-            rules.append(BlockOn(*at_home, "birth_day"))
-    if has("no_identitas"):
-        # a typing slip in the other identifier (two sorted orders, each ~2 pairs a record)
-        rules.append(SortedNeighbourhood("no_identitas_sorted", window=2))
-        rules.append(SortedNeighbourhood("no_identitas_reversed", window=2))
-    if has("tanggal_lahir"):
-        rules.append(SortedNeighbourhood("nama_key_dob", window=2))
-    else:
-        if has("kelurahan"):
-            rules.append(BlockOn("nama_key", "kelurahan", max_block_size=500))
-        rules.append(BlockOn("nama_key", max_block_size=500))
-    rules += _fallback_rules(prepared, prepared.keys() if keys is None else keys)
-    # a rare word of the name, or of the address, shared: whatever else was retyped (blocks
-    # of the rarest words first, at most one pair a record each)
-    rules.append(WordBlock("nama", (), max_block_size=WORD_BLOCK))
-    if has("alamat"):
-        rules.append(WordBlock("alamat", (), max_block_size=WORD_BLOCK))
-    if has("tanggal_lahir"):
-        # a word of the name with the birth year and month, or with the birthday: a typing
-        # slip in another word, a word left out or words reordered, and a date retyped, at
-        # once (with the sex where known: it halves the blocks)
-        sex = ("jenis_kelamin",) if bool((prepared.sex > 0).any()) else ()
-        rules.append(WordBlock("nama", ("birth_day", *sex), max_block_size=WORD_BLOCK))
-    return rules
-
-
-def _fallback_rules(prepared: Prepared, keys: Mapping[str, I64]) -> list[BlockingRule]:
-    """The coarse rules that are cheap on this data (see :func:`default_blocking_rules`)."""
-    has = prepared.has
-    candidates = []
-    if has("tanggal_lahir"):
-        candidates.append(BlockOn("tanggal_lahir"))
-    if has("kelurahan"):
-        candidates.append(BlockOn("kelurahan"))
-    if has("kode_pos"):
-        candidates.append(BlockOn("kode_pos"))
-    if has("nama"):
-        candidates += [BlockOn("last_key"), BlockOn("given_key")]
-    # a pair involves two records of a register, one record of a list: per record involved,
-    # a list is allowed twice the pairs
-    per = prepared.n if prepared.source is None else 2 * int((prepared.source == 0).sum())
-    budget = min(FALLBACK_PAIRS_PER_RECORD * per, FALLBACK_MAX_PAIRS)
-    return list(affordable_rules(candidates, keys, budget=budget, source=prepared.source))
+#: the names tests and notebooks imported from here before the stages moved out
+_PRIVATE_NAMES = (_note_kept_apart, _sound_alike, ClusterOutcome)
 
 
 @dataclass
@@ -286,24 +150,19 @@ def _score_candidates(
 
     def score(chunk: tuple[int, I64, I64]) -> _Chunk:
         rule_idx, left, right = chunk
-        extras: dict[str, tuple[F64, I64]] = {}
-        levels = compare(model.comparisons, prepared, left, right, extras=extras)
-        parts, which = model.evidence(
-            prepared, levels, left, right, tf_source=tf_source, extras=extras
+        scored: ScoredChunk = score_chunk(
+            model, prepared, left, right, keep_bayes_weight=keep_bayes_weight,
+            tf_source=tf_source,
         )
-        bw = parts.sum(axis=1)
-        # a stratum's own prior may be high (twins or one person): its pairs are kept with
-        # weaker evidence
-        keep = bw >= np.where(which > 0, keep_bayes_weight - STRATUM_KEEP_BITS, keep_bayes_weight)
         return (
             rule_idx,
             len(left),
-            left[keep],
-            right[keep],
-            bw[keep],
-            levels[keep],
-            which[keep].astype(np.int8),
-            np.bincount(which, minlength=n_strata + 1)[: n_strata + 1],
+            scored.left,
+            scored.right,
+            scored.bayes_weight,
+            scored.levels,
+            scored.stratum,
+            scored.stratum_candidates,
         )
 
     chunks = iter_block_pairs(
@@ -364,19 +223,6 @@ def _score_candidates(
     )
 
 
-def _probability(weight: F64) -> F64:
-    return np.asarray(1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60))), dtype=np.float64)
-
-
-def _pair_priors(model: Model, stratum: npt.NDArray[np.int8]) -> F64:
-    """Each pair's prior: its stratum's, else the model's."""
-    priors = np.array(
-        [model.prior_weight, *(f.prior_weight for f in model.strata)], dtype=np.float64
-    )
-    out: F64 = priors[stratum.astype(np.int64)]
-    return out
-
-
 def _pairs_frame(
     prepared: Prepared,
     model: Model,
@@ -384,8 +230,7 @@ def _pairs_frame(
     rules: Sequence[BlockingRule],
     keep_probability: float,
 ) -> pd.DataFrame:
-    weight = scored.bayes_weight + _pair_priors(model, scored.stratum)
-    prob = _probability(weight)
+    weight, prob = final_weights(scored.bayes_weight, scored.stratum, model)
     keep = prob >= keep_probability
     order = np.lexsort((scored.right[keep], scored.left[keep], -weight[keep]))
     left = scored.left[keep][order]
@@ -484,7 +329,7 @@ class _ResultBase:
         rows_l, rows_r = held["row_l"].to_numpy(), held["row_r"].to_numpy()
         hit = (np.minimum(rows_l, rows_r) == lo) & (np.maximum(rows_l, rows_r) == hi)
         if bool(hit.any()):
-            alike = bool(_sound_alike(self.model, held[hit]).any())
+            alike = bool(sound_alike(self.model, held[hit]).any())
             note = SOUND_ALIKE_NOTE if alike else AMBIGUOUS_NOTE
             explanation = replace(explanation, notes=(*explanation.notes, note))
         return explanation
@@ -527,17 +372,7 @@ class _ResultBase:
     def score_positions(self, left: I64, right: I64) -> F64:
         """Match weights (bits, with prior) of arbitrary record-position pairs (in a link,
         two records of one side are weighed with the register's own household prior)."""
-        levels = compare(self.model.comparisons, self.prepared, left, right)
-        out = self.model.score_levels(
-            self.prepared, levels, left, right, tf_source=self._tf_source
-        )
-        if self.prepared.source is not None and self.model.strata:
-            same = np.flatnonzero(self.prepared.source[left] == self.prepared.source[right])
-            if len(same):
-                out[same] = self.model.within_register().score_levels(
-                    self.prepared, levels[same], left[same], right[same], tf_source=self._tf_source
-                )
-        return out
+        return score_positions(self.model, self.prepared, left, right, tf_source=self._tf_source)
 
 
 @dataclass
@@ -605,167 +440,6 @@ class LinkResult(_ResultBase):
     """
 
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-#: The note on the explanation of an ambiguous pair (see :attr:`_ResultBase.ambiguous`).
-AMBIGUOUS_NOTE = (
-    "not a match although above the threshold: one of the two records matches, about as "
-    "strongly, another record that the model holds apart from the other one (twins, say); "
-    "which of the two people it is, a person decides"
-)
-
-#: The note on a pair of one household, born on one day, whose names are spelt differently
-#: but sound alike (:func:`_sound_alike`): kept out of the matches, in the review list.
-SOUND_ALIKE_NOTE = (
-    "not a match although above the threshold: one household, one birth date, two names that "
-    "sound alike (nayla / naila): twins are sometimes named so, and one person entered twice "
-    "looks the same; no field tells them apart, so check the family card (KK)"
-)
-
-#: Added to the recommendation of a record with a match that clustering kept apart.
-KEPT_APART = (
-    "also matches a record kept in another cluster (joining them would put two people the "
-    "model holds apart, such as twins, in one): review both"
-)
-
-
-#: Added to the recommendation of both records of a match that siblings can look like.
-POSSIBLE_SIBLINGS = (
-    "on one KK with another record of this cluster whose name has a word more or less and whose "
-    "birth date differs: two siblings can look like this; check the family card (KK)"
-)
-
-
-def _add_note(rec: npt.NDArray[np.object_], rows: I64, note: str) -> None:
-    """Append ``note`` to the recommendation of each record in ``rows`` (once per record)."""
-    for i in np.unique(rows).tolist():
-        rec[i] = f"{rec[i]}; {note}" if rec[i] else note[0].upper() + note[1:]
-
-
-def _note_kept_apart(rec: npt.NDArray[np.object_], labels: I64, matches: pd.DataFrame) -> None:
-    """Tell the reviewer where a match at or above the threshold joins two clusters."""
-    left = matches["row_l"].to_numpy(dtype=np.int64)
-    right = matches["row_r"].to_numpy(dtype=np.int64)
-    apart = labels[left] != labels[right]
-    _add_note(rec, np.concatenate([left[apart], right[apart]]), KEPT_APART)
-
-
-def _note_possible_siblings(
-    rec: npt.NDArray[np.object_], labels: I64, result: DedupeResult
-) -> None:
-    """Tell the reviewer about matches that siblings can look like: on one KK, one name fits
-    in the other with a word omitted (no initial), birth dates not equal.  Measured on a
-    generated register of 1,000,000 records, half such matches were two siblings (brothers
-    sharing a first name and a birthday, years one digit apart); the rest one person."""
-    prepared, pairs = result.prepared, result.matches
-    gamma = {
-        (type(c), getattr(c, "column", None)): f"gamma_{c.name}" for c in result.model.comparisons
-    }
-    name_col = gamma.get((NameComparison, "nama"))
-    date_col = gamma.get((DateComparison, "tanggal_lahir"))
-    if (
-        not len(pairs)
-        or "no_kk" not in prepared.codes
-        or "nama" not in prepared.codes
-        or name_col not in pairs.columns
-        or date_col not in pairs.columns
-    ):
-        return
-    left = pairs["row_l"].to_numpy(dtype=np.int64)
-    right = pairs["row_r"].to_numpy(dtype=np.int64)
-    kk, names = prepared.codes["no_kk"], prepared.codes["nama"]
-    nested = (
-        (kk[left] >= 0)
-        & (kk[left] == kk[right])
-        & (labels[left] == labels[right])
-        & (pairs[name_col].to_numpy() == NameComparison.INITIALS)
-        & (pairs[date_col].to_numpy() < DateComparison.EXACT_DEFAULT)
-    )
-    if not nested.any():
-        return
-    # an initial on either side is the abbreviation story, not a word omitted
-    codes = np.unique(np.concatenate([names[left[nested]], names[right[nested]]]))
-    values = prepared.values["nama"]
-    initial = np.zeros(len(values), dtype=bool)
-    initial[codes] = [any(len(w) == 1 for w in str(values[c]).split()) for c in codes.tolist()]
-    nested &= ~initial[names[left]] & ~initial[names[right]]
-    _add_note(rec, np.concatenate([left[nested], right[nested]]), POSSIBLE_SIBLINGS)
-
-
-def _survivors(
-    prepared: Prepared, labels: I64
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
-    n = prepared.n
-    sizes = np.bincount(labels)[labels]
-    report = prepared.nik_report
-    if report is not None:
-        severity = (
-            report["severity"].astype(str).to_numpy()
-            if "severity" in report.columns
-            else np.full(n, "ok")
-        )
-        problems = (
-            report["problems"].astype(str).to_numpy()
-            if "problems" in report.columns
-            else np.full(n, "")
-        )
-    else:
-        severity = np.full(n, "missing", dtype=object)
-        problems = np.full(n, "", dtype=object)
-    # a structurally valid (cleaned, 16-digit) NIK is exactly a record with a NIK code
-    nik_codes = prepared.codes.get("nik", np.full(n, -1, dtype=np.int32))
-    nik_values = prepared.values.get("nik", np.zeros(0, dtype=object))
-    has_nik = nik_codes >= 0
-    err = (severity == "error") | ~has_nik
-    warn = severity == "warning"
-    completeness = np.zeros(n, dtype=np.int64)
-    for column in prepared.columns:  # the input's own columns, not derived keys
-        if column in prepared.codes:
-            completeness += prepared.codes[column] >= 0
-        elif column == "tanggal_lahir":
-            completeness += prepared.dob != MISSING_DAY
-        elif column == "jenis_kelamin":
-            completeness += prepared.sex > 0
-    # rank: no error, no warning, most complete, smallest NIK text (deterministic)
-    # the NIK's rank in text order (one sort of the distinct NIKs; records without one last)
-    rank_of_code = np.empty(len(nik_values), dtype=np.int64)
-    rank_of_code[np.argsort(nik_values.astype(str), kind="stable")] = np.arange(len(nik_values))
-    nik_rank = np.where(
-        has_nik, rank_of_code[np.maximum(nik_codes, 0)] if len(nik_values) else 0, len(nik_values)
-    )
-    order = np.lexsort((nik_rank, -completeness, warn.astype(int), err.astype(int), labels))
-    first = np.ones(n, dtype=bool)
-    first[1:] = labels[order][1:] != labels[order][:-1]
-    survivor = np.zeros(n, dtype=bool)
-    survivor[order[first]] = True
-    survivor &= sizes > 1
-    surv_pos = np.full(int(labels.max()) + 1 if n else 0, -1, dtype=np.int64)
-    surv_pos[labels[survivor]] = np.flatnonzero(survivor)
-    rec = np.full(n, "", dtype=object)
-    multi = np.flatnonzero(sizes > 1)
-    for i in multi:
-        s = surv_pos[labels[i]]
-        if i == s:
-            why = []
-            why.append("NIK valid" if not err[i] else "no valid NIK in the cluster")
-            if not err[i]:
-                why.append(
-                    "NIK agrees with birth date/sex/region"
-                    if not warn[i]
-                    else f"NIK warnings: {problems[i]}"
-                )
-            why.append(f"most complete record ({completeness[i]} fields)")
-            rec[i] = (
-                "keep (recommended surviving NIK): " + "; ".join(why) + ". Verify in the field."
-            )
-        else:
-            other = mask_nik(str(nik_values[nik_codes[s]])) if has_nik[s] else "the survivor"
-            rec[i] = (
-                f"possible second record of the same person as {other}: verify in the field; "
-                "if confirmed, update this record and propose it for deletion to the kecamatan "
-                "(nikmatch deletes nothing)"
-            )
-    return survivor, rec
 
 
 def _resolve_model(
@@ -977,72 +651,22 @@ def _one_to_one(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     return out
 
 
-def _cluster_above(result: _ResultBase) -> tuple[pd.DataFrame, Clustering]:
-    """Cluster the pairs at or above the threshold and mark the ambiguous ones in ``pairs``
-    (in place); returns those pairs and the clustering.  In a link, a cluster is a list record
-    with its register matches: one matching two register records held apart about equally well
-    (or one register record two such list records) is ambiguous there too."""
+def _cluster_above(result: _ResultBase, *, survivors: bool) -> ClusterOutcome:
+    """Cluster the pairs at or above the threshold (:func:`~nikmatch.stages.cluster_stage`)
+    and mark the ambiguous ones in ``pairs`` (in place).  In a link, a cluster is a list
+    record with its register matches: one matching two register records held apart about
+    equally well (or one register record two such list records) is ambiguous there too."""
     pairs = result.pairs
     above = pairs["match_probability"].to_numpy() >= result.threshold
-    alike = above & _sound_alike(result.model, pairs)
+    alike = above & sound_alike(result.model, pairs)
     matches = pairs[above & ~alike]
-    left = matches["row_l"].to_numpy(dtype=np.int64)
-    found = cluster_matches(
-        result.prepared.n,
-        left,
-        matches["row_r"].to_numpy(dtype=np.int64),
-        matches["match_weight"].to_numpy(dtype=np.float64),
-        scorer=result.score_positions,
-        parts=_parts(result, matches, left),
+    found = cluster_stage(
+        result.model, result.prepared, matches, tf_source=result._tf_source, survivors=survivors
     )
     pairs.loc[above & ~alike, "ambiguous"] = found.ambiguous
     pairs.loc[alike, "ambiguous"] = True
     pairs.loc[alike, "sound_alike"] = True
-    return matches, found
-
-
-def _sound_alike(model: Model, pairs: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    """Pairs of one household born on one day whose names are spelt differently but have
-    one phonetic key (``nayla`` / ``naila``, ``farel`` / ``farrel``): twins are sometimes named
-    so, and nothing in the records tells them from one person entered twice.  The model
-    weighs them as it weighs the rest; they are kept out of the matches and flagged for the
-    family card to decide (:data:`SOUND_ALIKE_NOTE`)."""
-    names = {f"gamma_{c.name}": c for c in model.comparisons}
-    columns = {
-        getattr(c, "column", ""): k
-        for k, c in names.items()
-        if isinstance(c, NameComparison | DateComparison)
-    }
-    name, date = columns.get("nama"), columns.get("tanggal_lahir")
-    if name is None or date is None or "stratum" not in pairs.columns:
-        return np.zeros(len(pairs), dtype=bool)
-    # one household only: the same spelling pair with one mother's name, out of the home, is
-    # far likelier one person who moved (flagging those cost 4 to 8 points of recall on
-    # generated registers to keep two twin pairs apart)
-    out: npt.NDArray[np.bool_] = (
-        (pairs["stratum"].to_numpy() == "household")
-        & (pairs[name].to_numpy() == NameComparison.KEY)
-        & (pairs[date].to_numpy() >= DateComparison.EXACT_DEFAULT)
-    )
-    nik = next((k for k, c in names.items() if isinstance(c, NIKComparison)), None)
-    if nik is not None:  # one NIK is one registration: a listed resident's own record
-        out &= pairs[nik].to_numpy() != NIKComparison.IDENTICAL
-    return out
-
-
-def _parts(result: _ResultBase, pairs: pd.DataFrame, left: I64) -> F64 | None:
-    """Each comparison's contribution to the weights of ``pairs``, ``NaN`` where a value is
-    missing (level 0); ``None`` when ``pairs`` lacks a comparison's levels."""
-    columns = [f"gamma_{name}" for name in result.model.names]
-    if not set(columns) <= set(pairs.columns):
-        return None
-    levels = pairs[columns].to_numpy(dtype=np.int8)
-    right = pairs["row_r"].to_numpy(dtype=np.int64)
-    parts = result.model.contributions(
-        result.prepared, levels, left, right, tf_source=result._tf_source
-    )
-    parts[levels == 0] = np.nan
-    return parts
+    return found
 
 
 def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd.DataFrame:
@@ -1067,6 +691,27 @@ def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd
         index=list_index,
     )
     return frame
+
+
+def with_priors(model: Model, priors: JobPriors, *, lambda_estimated: bool) -> Model:
+    """``model`` with a job's priors (:func:`~nikmatch.stages.job_priors`) set."""
+    try:
+        fitted = Model(
+            model.comparisons,
+            model.m,
+            model.u,
+            lambda_=priors.lambda_,
+            fixed=model.fixed,
+            info=dict(model.info),
+            strata=[
+                f.with_lambda(lam_s) for f, lam_s in zip(model.strata, priors.strata, strict=True)
+            ],
+        )
+    except ModelError as exc:
+        raise ModelError(f"could not set the prior: {mask_text(str(exc))}") from exc
+    fitted.info["lambda_estimated"] = lambda_estimated
+    fitted.info["expected_matching_pairs"] = priors.expected_matching_pairs
+    return fitted
 
 
 def _run(
@@ -1129,34 +774,21 @@ def _run(
     # pairs of this job in each stratum (one household, one family): their prior's denominator
     counted_totals = stratum_pair_totals(prepared, [f.stratum for f in fitted.strata])
 
-    def totals(result: _Scored) -> list[float]:
-        # the household's pairs are counted from its blocks; a family's (one parent, one
-        # birth date) are those among the candidates
-        return [
-            max(float(result.stratum_candidates[k]), counted if f.stratum.name == "household"
-                else 1.0)
-            for k, (f, counted) in enumerate(zip(fitted.strata, counted_totals, strict=True), 1)
-        ]
-
-    def prior(result: _Scored) -> float:
-        if lambda_ is not None:
-            return float(lambda_)
-        outside = max(total_pairs - sum(totals(result)), 1.0)
-        return estimate_lambda(result.bayes_weight[result.stratum == 0], outside)
-
-    def stratum_priors(result: _Scored, current: Model) -> list[float]:
-        if lambda_ is not None:  # a fixed prior keeps the model's strata priors too
-            return [f.lambda_ for f in current.strata]
-        return [
-            estimate_lambda(result.bayes_weight[result.stratum == k], total, max_lambda=0.95)
-            for k, total in enumerate(totals(result), start=1)
-        ]
+    def priors(result: _Scored, current: Model) -> JobPriors:
+        return job_priors(
+            current,
+            result.bayes_weight,
+            result.stratum,
+            result.stratum_candidates,
+            counted_totals,
+            total_pairs,
+            lambda_=lambda_,
+        )
 
     scored = score_all(fitted)
     lap("block_and_score")
-    stratum_totals = totals(scored)
-    outside = max(total_pairs - sum(stratum_totals), 1.0)
-    lam = prior(scored)
+    found = priors(scored, fitted)
+    lam = found.lambda_
     if model is None and 0.0 < lam < 1.0:
         # u was counted on random pairs, a share λ of which are matches: take them out, and
         # score again when that moves a weight (small duplicate-dense tables; never at 1M)
@@ -1164,27 +796,11 @@ def _run(
         if change > 0.05:
             fitted = cleaned
             scored = score_all(fitted)
-            lam = prior(scored)
+            found = priors(scored, fitted)
             lap("rescore")
-    try:
-        fitted = Model(
-            fitted.comparisons,
-            fitted.m,
-            fitted.u,
-            lambda_=lam,
-            fixed=fitted.fixed,
-            info=dict(fitted.info),
-            strata=[
-                f.with_lambda(lam_s)
-                for f, lam_s in zip(fitted.strata, stratum_priors(scored, fitted), strict=True)
-            ],
-        )
-    except ModelError as exc:
-        raise ModelError(f"could not set the prior: {mask_text(str(exc))}") from exc
-    fitted.info["lambda_estimated"] = lambda_ is None
-    fitted.info["expected_matching_pairs"] = lam * outside + sum(
-        f.lambda_ * t for f, t in zip(fitted.strata, stratum_totals, strict=True)
-    )
+    fitted = with_priors(fitted, found, lambda_estimated=lambda_ is None)
+    lam = found.lambda_
+    stratum_totals = found.stratum_totals
     pairs = _pairs_frame(prepared, fitted, scored, rules, keep_probability)
     info = {
         "candidate_pairs": scored.n_candidates,
@@ -1208,7 +824,8 @@ def _run(
             info=info,
             _tf_source=tf_source,
         )
-        _cluster_above(link_result)  # marks the ambiguous pairs (a list record, two people)
+        # marks the ambiguous pairs (a list record, two people)
+        _cluster_above(link_result, survivors=False)
         lap("cluster")
         index = prepared.index[:n_list]
         link_result.clusters = _link_clusters(link_result, pd.Index(index), n_list)
@@ -1221,21 +838,16 @@ def _run(
         blocking=diagnostics,
         info=info,
     )
-    matches, found = _cluster_above(result)
-    labels = found.labels
+    outcome = _cluster_above(result, survivors=True)
+    labels = outcome.labels
     lap("cluster")
     sizes = np.bincount(labels)[labels] if prepared.n else np.zeros(0, np.int64)
-    survivor, rec = (
-        _survivors(prepared, labels) if prepared.n else (np.zeros(0, bool), np.zeros(0, object))
-    )
-    _note_kept_apart(rec, labels, matches)
-    _note_possible_siblings(rec, labels, result)
     result.clusters = pd.DataFrame(
         {
             "cluster_id": labels,
             "cluster_size": sizes.astype(np.int64),
-            "survivor": survivor,
-            "recommendation": rec,
+            "survivor": outcome.survivor,
+            "recommendation": outcome.recommendation,
             "flags": prepared.flags.to_numpy(dtype=object),
         },
         index=prepared.index,
