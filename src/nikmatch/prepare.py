@@ -497,12 +497,11 @@ class Prepared:
                 name = col[len(PEOPLE_PREFIX) :].replace("__", "+")
                 tf_people[name] = frame[col].to_numpy(dtype=np.int64)
         dob = frame["_dob"].to_numpy(dtype=np.int32)
-        if "tanggal_lahir" in columns or "nik" in columns:
-            dob_codes, dob_values = pd.factorize(
-                np.where(dob == MISSING_DAY, -(2**40), dob.astype(np.int64))
-            )
-            codes["tanggal_lahir"] = np.where(dob == MISSING_DAY, -1, dob_codes).astype(np.int32)
-            values["tanggal_lahir"] = np.asarray(dob_values, dtype=object)
+        dob_codes, dob_values = pd.factorize(
+            np.where(dob == MISSING_DAY, -(2**40), dob.astype(np.int64))
+        )
+        codes["tanggal_lahir"] = np.where(dob == MISSING_DAY, -1, dob_codes).astype(np.int32)
+        values["tanggal_lahir"] = np.asarray(dob_values, dtype=object)
         nik_digits = np.zeros((0, 16), np.uint8)
         if "nik" in values:
             nik_values = values["nik"]
