@@ -83,6 +83,11 @@ class BlockPlan:
     sn_columns: dict[int, str] = field(default_factory=dict)
 
 
+def _int(value: Any) -> int:
+    """An aggregate's value as an int (0 for null / NaN)."""
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
 def _rule_hash(k: int, rule: BlockOn | WordBlock, recs: JobRecords) -> Column:
     cols = [key_column(f, recs.fields) for f in rule.fields]
     present = F.lit(True)
@@ -177,10 +182,10 @@ def plan_blocks(recs: JobRecords, rules: Sequence[BlockingRule]) -> BlockPlan:
         for row in summary.itertuples(index=False):
             k = int(row.k)
             d = diag[k]
-            d["pairs"] = d["new_pairs"] = int(row.pairs or 0)
-            d["skipped_records"] = int(row.skipped_records or 0)
-            d["skipped_pairs"] = int(row.skipped_pairs or 0)
-            tasks[k] = max(1, int(row.members or 0) // RECORDS_PER_TASK)
+            d["pairs"] = d["new_pairs"] = _int(row.pairs)
+            d["skipped_records"] = _int(row.skipped_records)
+            d["skipped_pairs"] = _int(row.skipped_pairs)
+            tasks[k] = max(1, _int(row.members) // RECORDS_PER_TASK)
             of_rule = sizes[sizes["k"] == k].sort_values("size", ascending=False)
             top = np.repeat(of_rule["size"].to_numpy(np.int64), of_rule["count"].to_numpy(np.int64))[:5]
             d["largest_block"] = int(top[0]) if len(top) else 0

@@ -224,8 +224,13 @@ def _on_side(recs: JobRecords) -> Column:
     return F.lit(True) if recs.tf_source is None else F.col(SOURCE) == F.lit(recs.tf_source)
 
 
+def _value(name: str) -> Column:
+    """A prepared field's value (the birth date: days since 1970), null where missing."""
+    return dob_column() if name == "tanggal_lahir" else F.col(VALUE_PREFIX + name)
+
+
 def _companion(by: str) -> Column:
-    return dob_column() if by == "tanggal_lahir" else F.col(VALUE_PREFIX + by)
+    return _value(by)
 
 
 def job_stats(
@@ -265,9 +270,9 @@ def job_stats(
     people: list[tuple[str, DataFrame]] = []
     for name in needs.fields:
         parts = name.split("+")
-        if not all(p in recs.fields for p in parts):
+        if not all(p in recs.fields or p == "tanggal_lahir" for p in parts):
             continue
-        values = [F.col(VALUE_PREFIX + p) for p in parts]
+        values = [_value(p) for p in parts]
         has = values[0].isNotNull()
         for v in values[1:]:
             has = has & v.isNotNull()
@@ -317,8 +322,7 @@ def job_stats(
         column = people_column(name)
         if column not in annotated.columns:
             continue
-        value = F.col(VALUE_PREFIX + name) if name != "tanggal_lahir" else dob_column()
-        mask = side & value.isNotNull()
+        mask = side & _value(name).isNotNull()
         if scope == "default":
             mask = mask & F.coalesce(default, F.lit(False))
         elif scope == "ordinary":
