@@ -195,7 +195,9 @@ def test_skewed_key_is_skipped_as_in_memory(spark: Any) -> None:
 
     frame, _ = generate_population(3_000, seed=3)
     frame = frame.reset_index(drop=True)
+    # 900 namesakes on a default date: 'nama_key & tanggal_lahir' makes one block of 900
     frame.loc[frame.index[:900], "tanggal_lahir"] = "1970-07-01"
+    frame.loc[frame.index[:900], "nama"] = "MUHAMMAD RIZKI"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         memory = nm.find_duplicates(frame)

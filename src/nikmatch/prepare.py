@@ -461,14 +461,16 @@ class Prepared:
             data[people_column(name)] = people
         if words:
             keys = self.keys()
-            for column in WORD_COLUMNS:
-                if f"{column}_words" in keys:
-                    start, tokens = keys[f"{column}_word_start"], keys[f"{column}_words"]
-                    data[f"_w_{column}"] = pd.Series(
+            for word_column in WORD_COLUMNS:
+                if f"{word_column}_words" in keys:
+                    start = keys[f"{word_column}_word_start"]
+                    tokens = keys[f"{word_column}_words"]
+                    data[f"_w_{word_column}"] = pd.Series(
                         [tokens[a:b] for a, b in itertools.pairwise(start.tolist())],
                         dtype=object,
                     )
-        return pd.DataFrame(data, index=pd.RangeIndex(self.n))
+        frame: pd.DataFrame = pd.DataFrame(data, index=pd.RangeIndex(self.n))
+        return frame
 
     @classmethod
     def from_frame(
@@ -1318,7 +1320,7 @@ def word_key_counts(counts: pd.Series) -> pd.Series:
     keys = np.asarray([token_key(w, rules=rules) for w in words], dtype=object)
     if not len(keys):
         return pd.Series(np.zeros(0, np.int64), index=pd.Index([], dtype=object))
-    out = pd.Series(counts.to_numpy(dtype=np.int64)).groupby(keys, sort=False).sum()
+    out: pd.Series = pd.Series(counts.to_numpy(dtype=np.int64)).groupby(keys, sort=False).sum()
     out.index = pd.Index(out.index, dtype=object)
     return out.astype(np.int64)
 

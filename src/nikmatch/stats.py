@@ -105,7 +105,8 @@ def _scope_mask(prepared: Prepared, scope: str | None) -> npt.NDArray[np.bool_] 
     if scope == "default":
         return default
     if scope == "ordinary":
-        return ~default & (years > 0) & (prepared.dob != MISSING_DAY)
+        ordinary: npt.NDArray[np.bool_] = ~default & (years > 0) & (prepared.dob != MISSING_DAY)
+        return ordinary
     raise ValueError(f"unknown term-frequency scope {scope!r}")
 
 
@@ -125,8 +126,8 @@ def compute_stats(
     key_counts: dict[str, pd.Series] = {}
     for column in NAME_COLUMNS:
         if column in prepared.codes:
-            counts, n_records = name_word_counts(prepared, column, source=tf_source)
-            word_counts[column] = counts
+            in_names, n_records = name_word_counts(prepared, column, source=tf_source)
+            word_counts[column] = in_names
             word_records[column] = int(n_records)
             key_counts[column] = name_key_counts(prepared, column, source=tf_source)
     needs = tf_needs(comparisons)

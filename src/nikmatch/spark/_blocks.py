@@ -180,14 +180,16 @@ def plan_blocks(recs: JobRecords, rules: Sequence[BlockingRule]) -> BlockPlan:
             .groupBy("k", "size").count()
         )
         for row in summary.itertuples(index=False):
-            k = int(row.k)
+            k = _int(row.k)
             d = diag[k]
             d["pairs"] = d["new_pairs"] = _int(row.pairs)
             d["skipped_records"] = _int(row.skipped_records)
             d["skipped_pairs"] = _int(row.skipped_pairs)
             tasks[k] = max(1, _int(row.members) // RECORDS_PER_TASK)
             of_rule = sizes[sizes["k"] == k].sort_values("size", ascending=False)
-            top = np.repeat(of_rule["size"].to_numpy(np.int64), of_rule["count"].to_numpy(np.int64))[:5]
+            top = np.repeat(
+                of_rule["size"].to_numpy(np.int64), of_rule["count"].to_numpy(np.int64)
+            )[:5]
             d["largest_block"] = int(top[0]) if len(top) else 0
             d["largest_blocks"] = ", ".join(str(int(x)) for x in top)
         big = counts.filter(F.col("size") > F.col("max")).select("k", "h")
@@ -329,6 +331,11 @@ def _word_blocks(k: int, rule: WordBlock, recs: JobRecords) -> tuple[DataFrame, 
 # ---- scoring -------------------------------------------------------------------------------
 
 
+def _of_rule(k: int) -> Any:
+    """A predicate on a (rule, token) struct: the token is one of rule ``k``'s."""
+    return lambda x: x["k"] == F.lit(k)
+
+
 def _payload_columns(plan: BlockPlan) -> list[str]:
     return [c for c in plan.frame.columns if not c.startswith("_w_")]
 
@@ -358,7 +365,7 @@ def memberships(plan: BlockPlan) -> DataFrame:
             )
         elif isinstance(rule, WordBlock):
             zipped = F.arrays_zip(F.col("_wk_k").alias("k"), F.col("_wk_t").alias("t"))
-            mine = F.filter(zipped, lambda x: x["k"] == F.lit(k))
+            mine = F.filter(zipped, _of_rule(k))
             rows = frame.filter(F.size(F.coalesce(mine, F.array())) > 0).select(
                 *payload, F.explode(mine).alias("_e")
             )
@@ -513,11 +520,11 @@ def score_blocks(
             pos, home, mem = pos[order], frame["_home"].to_numpy(dtype=bool)[order], member[order]
             ls, rs = [], []
             for step in range(1, rule.window + 1):
-                i = np.flatnonzero(home[:-step]) if len(pos) > step else np.zeros(0, np.int64)
-                j = i + step
-                ok = pos[j] == pos[i] + step
-                ls.append(mem[i[ok]])
-                rs.append(mem[j[ok]])
+                at = np.flatnonzero(home[:-step]) if len(pos) > step else np.zeros(0, np.int64)
+                nxt = at + step
+                ok = pos[nxt] == pos[at] + step
+                ls.append(mem[at[ok]])
+                rs.append(mem[nxt[ok]])
             left = np.concatenate(ls) if ls else np.zeros(0, np.int64)
             right = np.concatenate(rs) if rs else np.zeros(0, np.int64)
             block_of_pair = np.zeros(len(left), dtype=np.int64)
@@ -541,8 +548,8 @@ def score_blocks(
             drop |= (agree & earlier[None, :]).any(axis=1)
             for j, column in sn_columns.items():
                 if j < k:
-                    pl = records[column].to_numpy(dtype=np.float64)[left]
-                    pr = records[column].to_numpy(dtype=np.float64)[right]
+                    sn_pos = records[column].astype("float64").to_numpy()
+                    pl, pr = sn_pos[left], sn_pos[right]
                     win = rules[j].window  # type: ignore[union-attr]
                     drop |= ~np.isnan(pl) & ~np.isnan(pr) & (np.abs(pl - pr) <= win)
         if isinstance(rule, WordBlock) and len(left):
@@ -568,7 +575,10 @@ def score_blocks(
             out[f"gamma_{name}"] = np.concatenate([scored.levels[:, j], [0]]).astype(np.int8)
         counts = [None] * len(scored.left) + [scored.stratum_candidates[: n_strata + 1].tolist()]
         out["_counts"] = pd.Series(counts, dtype=object)
-        return pd.DataFrame(out)[names]
+        table: pd.DataFrame = pd.DataFrame(out)
+        chosen: pd.DataFrame = table[names]
+        return chosen
 
     rows_in = memberships(plan)
-    return rows_in.groupBy("_k", "_g").applyInPandas(task, schema)
+    out: DataFrame = rows_in.groupBy("_k", "_g").applyInPandas(task, schema)
+    return out

@@ -60,7 +60,8 @@ def driver_components(edges: DataFrame) -> DataFrame:
     else:
         smallest = np.zeros(0, np.int64)
     table = pd.DataFrame({ROW: nodes.astype(np.int64), "comp": smallest})
-    return edges.sparkSession.createDataFrame(table, schema=f"{ROW} long, comp long")
+    out: DataFrame = edges.sparkSession.createDataFrame(table, schema=f"{ROW} long, comp long")
+    return out
 
 
 def spark_components(edges: DataFrame, *, max_rounds: int = 100) -> DataFrame:
@@ -72,7 +73,9 @@ def spark_components(edges: DataFrame, *, max_rounds: int = 100) -> DataFrame:
         edges.select(F.col("row_r").alias("a"), F.col("row_l").alias("b"))
     )
     both = materialise(both)
-    labels = materialise(both.select(F.col("a").alias(ROW)).distinct().withColumn("comp", F.col(ROW)))
+    labels = materialise(
+        both.select(F.col("a").alias(ROW)).distinct().withColumn("comp", F.col(ROW))
+    )
     for _ in range(max_rounds):
         neighbour = both.join(labels.withColumnRenamed(ROW, "b"), "b").groupBy(
             F.col("a").alias(ROW)
@@ -153,7 +156,8 @@ def cluster_records(
     def task(records: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
         the_model, job = shipped.value
         if not len(records):
-            return pd.DataFrame({n: [] for n in names})
+            empty: pd.DataFrame = pd.DataFrame({n: [] for n in names})
+            return empty
         local = records.sort_values(ROW, kind="stable").reset_index(drop=True)
         rows = local[ROW].to_numpy(np.int64)
         prepared = local_prepared(local, columns, job, link=link)
@@ -180,7 +184,7 @@ def cluster_records(
             else np.full(n, "", dtype=object)
         )
         surv = outcome.survivor if outcome.survivor is not None else np.zeros(n, dtype=bool)
-        return pd.DataFrame(
+        table: pd.DataFrame = pd.DataFrame(
             {
                 "kind": np.concatenate([np.zeros(n, np.int8), np.ones(m, np.int8)]),
                 "row_l": np.concatenate([rows, ordered["row_l"].to_numpy(np.int64)]),
@@ -194,7 +198,9 @@ def cluster_records(
                 ),
                 "ambiguous": np.concatenate([np.zeros(n, bool), outcome.ambiguous.astype(bool)]),
             }
-        )[names]
+        )
+        chosen: pd.DataFrame = table[names]
+        return chosen
 
     out = nodes.groupBy("_g").cogroup(edges.groupBy("_g")).applyInPandas(task, cluster_schema())
     return materialise(out), how
@@ -209,4 +215,7 @@ def cluster_ids(recs: JobRecords, heads: DataFrame) -> DataFrame:
     )
     firsts = with_index(every.filter(F.col("head") == F.col(ROW)).select(ROW), [ROW], "cluster_id")
     sizes = every.groupBy("head").agg(F.count(F.lit(1)).alias("cluster_size"))
-    return every.join(firsts.withColumnRenamed(ROW, "head"), "head").join(sizes, "head")
+    out: DataFrame = every.join(firsts.withColumnRenamed(ROW, "head"), "head").join(
+        sizes, "head"
+    )
+    return out

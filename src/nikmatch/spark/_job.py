@@ -80,7 +80,9 @@ class SparkView:
         """Whether some record holds a value of the field."""
         return name in self.present
 
-    def pair_count(self, fields: Sequence[str], max_block_size: int | None = None) -> tuple[int, int]:
+    def pair_count(
+        self, fields: Sequence[str], max_block_size: int | None = None
+    ) -> tuple[int, int]:
         """:func:`~nikmatch.blocking.rule_pair_count` as an aggregation."""
         cols = [key_column(f, self.recs.fields) for f in fields]
         present = F.lit(True)
@@ -177,7 +179,9 @@ def train_spark(
     prepared = local_prepared(rows, recs.columns, base, link=recs.n_list is not None)
     comps = list(comparisons) if comparisons is not None else default_comparisons(prepared)
     if not comps:
-        raise SchemaError("no comparable columns: need at least nama plus one of tanggal_lahir / nik")
+        raise SchemaError(
+            "no comparable columns: need at least nama plus one of tanggal_lahir / nik"
+        )
     model = train(comps, prepared, seed=seed)
     model.info["trained_on"] = {"records": prepared.n, "of": recs.n, "sample_by": sample_by}
     return model

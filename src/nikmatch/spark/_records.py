@@ -314,7 +314,7 @@ def job_stats(
         )
     annotated = materialise(annotated)
     references: dict[str, float] = {}
-    year, month, day = birth_parts()
+    _, month, day = birth_parts()
     default = F.lit(False)
     for mm, dd in DEFAULT_DATES:
         default = default | ((month == mm) & (day == dd))
@@ -362,7 +362,7 @@ def present_fields(recs: JobRecords) -> set[str]:
 def record_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """Spark rows of records (as pandas) in the layout :meth:`Prepared.from_frame` reads:
     sorted by position, nulls as ``None``."""
-    frame = rows.sort_values(ROW, kind="stable").reset_index(drop=True)
+    frame: pd.DataFrame = rows.sort_values(ROW, kind="stable").reset_index(drop=True)
     for col in frame.columns:
         if col.startswith((VALUE_PREFIX, "_flags", "_nik_")):
             values = frame[col].to_numpy(dtype=object)
@@ -382,9 +382,10 @@ def local_prepared(
     frame = record_frame(rows)
     if not link and SOURCE in frame.columns:
         frame = frame.drop(columns=[SOURCE])
-    return Prepared.from_frame(
+    prepared: Prepared = Prepared.from_frame(
         frame, columns=recs_columns, stats=stats, index=pd.Index(frame[ROW].to_numpy(np.int64))
     )
+    return prepared
 
 
 __all__ += ["ID", "ROW", "SOURCE", "WORD_COLUMNS", "local_prepared", "present_fields",
