@@ -97,6 +97,7 @@ _BENCHMARK_MARKER = re.compile(r"^<!--\s*benchmark-table:\s*([\w.-]+)\s*-->\s*$"
 _BENCHMARK_COMMANDS = {
     "accuracy": "python benchmarks/accuracy.py --full --out",
     "speed": "python benchmarks/speed.py --out",
+    "spark": "python benchmarks/spark.py",
 }
 
 

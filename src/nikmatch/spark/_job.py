@@ -32,7 +32,7 @@ from nikmatch.spark._records import (
     key_column,
     local_prepared,
     prepare_records,
-    present_fields,
+    word_stats,
 )
 from nikmatch.stages import (
     AMBIGUOUS_NOTE,
@@ -155,13 +155,13 @@ def train_spark(
     seed: int,
     sample_records: int,
     sample_by: str | None,
+    words: GlobalStats | None = None,
 ) -> Model:
     """A model trained in memory on the job's records (all of them when they are at most
     ``sample_records``, which gives the very model :func:`nikmatch.find_duplicates` trains;
     else a sample: whole groups of ``sample_by``, e.g. kecamatan, so that duplicates stay
     together, or records at random), with the whole register's word counts."""
     frame = recs.frame
-    present = present_fields(recs)
     if recs.n > sample_records:
         share = sample_records / recs.n
         if sample_by is not None:
@@ -172,10 +172,7 @@ def train_spark(
         else:
             frame = frame.sample(fraction=share, seed=seed)
     rows = collect_frame(frame.drop(*[c for c in frame.columns if c.startswith("_w_")]))
-    stats, _ = job_stats(recs, [])  # word counts of the whole register only
-    base = GlobalStats(present=frozenset(present), tf_source=recs.tf_source,
-                       word_counts=stats.word_counts, word_records=stats.word_records,
-                       key_counts=stats.key_counts)
+    base = word_stats(recs) if words is None else words  # the whole register's word counts
     prepared = local_prepared(rows, recs.columns, base, link=recs.n_list is not None)
     comps = list(comparisons) if comparisons is not None else default_comparisons(prepared)
     if not comps:
@@ -373,14 +370,15 @@ def run_job(
     )
     link = recs.n_list is not None
     lap("prepare")
+    words = word_stats(recs)
     if model is None:
         sample_by = train_sample_by if train_sample_by in recs.fields else None
         fitted = train_spark(recs, comparisons=comparisons, seed=seed,
-                             sample_records=train_records, sample_by=sample_by)
+                             sample_records=train_records, sample_by=sample_by, words=words)
     else:
         fitted = model
     lap("train")
-    stats, recs = job_stats(recs, fitted.comparisons)
+    stats, recs = job_stats(recs, fitted.comparisons, known_words=words)
     if model is not None:
         empty = Prepared.from_frame(collect_frame(recs.frame.limit(0)), columns=recs.columns,
                                     stats=stats)

@@ -47,7 +47,7 @@ from nikmatch.spark._frames import (
 )
 from nikmatch.stats import NAME_COLUMNS, tf_needs
 
-__all__ = ["JobRecords", "job_stats", "key_column", "prepare_records"]
+__all__ = ["JobRecords", "job_stats", "key_column", "prepare_records", "word_stats"]
 
 ROW = "_row"
 ID = "_id"
@@ -233,14 +233,10 @@ def _companion(by: str) -> Column:
     return _value(by)
 
 
-def job_stats(
-    recs: JobRecords, comparisons: Sequence[Comparison]
-) -> tuple[GlobalStats, JobRecords]:
-    """The job's :class:`~nikmatch.prepare.GlobalStats` and its records with their people
-    counts (``_tfp_`` columns): the aggregates :func:`nikmatch.stats.compute_stats` counts
-    in memory, computed here with Spark aggregations and joins."""
+def word_stats(recs: JobRecords) -> GlobalStats:
+    """The name word counts of the job (on its term-frequency side), by word and by phonetic
+    key, and the fields present: what training and every comparison of names need."""
     frame = recs.frame
-    present = present_fields(recs)
     side = _on_side(recs)
     word_counts: dict[str, pd.Series] = {}
     word_records: dict[str, int] = {}
@@ -265,6 +261,28 @@ def job_stats(
         word_counts[column] = series
         word_records[column] = int(named.count())
         key_counts[column] = word_key_counts(series)
+    return GlobalStats(
+        present=frozenset(present_fields(recs)),
+        tf_source=recs.tf_source,
+        word_counts=word_counts,
+        word_records=word_records,
+        key_counts=key_counts,
+    )
+
+
+def job_stats(
+    recs: JobRecords,
+    comparisons: Sequence[Comparison],
+    *,
+    known_words: GlobalStats | None = None,
+) -> tuple[GlobalStats, JobRecords]:
+    """The job's :class:`~nikmatch.prepare.GlobalStats` and its records with their people
+    counts (``_tfp_`` columns): the aggregates :func:`nikmatch.stats.compute_stats` counts
+    in memory, computed here with Spark aggregations and joins."""
+    frame = recs.frame
+    side = _on_side(recs)
+    words = word_stats(recs) if known_words is None else known_words
+    present = set(words.present)
     needs = tf_needs(comparisons)
     totals: dict[str, float] = {}
     people: list[tuple[str, DataFrame]] = []
@@ -312,7 +330,8 @@ def job_stats(
         annotated = annotated.join(table, ROW, "left").withColumn(
             column, F.coalesce(F.col(column), F.lit(0)).cast("long")
         )
-    annotated = materialise(annotated)
+    if people:
+        annotated = materialise(annotated)
     references: dict[str, float] = {}
     _, month, day = birth_parts()
     default = F.lit(False)
@@ -335,9 +354,9 @@ def job_stats(
     stats = GlobalStats(
         present=frozenset(present),
         tf_source=recs.tf_source,
-        word_counts=word_counts,
-        word_records=word_records,
-        key_counts=key_counts,
+        word_counts=words.word_counts,
+        word_records=words.word_records,
+        key_counts=words.key_counts,
         tf_totals=totals,
         tf_references=references,
     )
