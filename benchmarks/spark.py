@@ -189,6 +189,7 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="10g", help="Spark driver memory")
     parser.add_argument("--no-memory-engine", action="store_true",
                         help="leave out the in-memory engine on 1M")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the table is written")
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
@@ -227,8 +228,8 @@ def main() -> None:
             lines.append(f"- {r['register']}: {json.dumps(r['stages'])}")
     text = "\n".join(lines) + "\n"
     print(text)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
