@@ -208,3 +208,23 @@ def test_skewed_key_is_skipped_as_in_memory(spark: Any) -> None:
     assert int(skipped.max()) >= 500
     assert skipped.equals(expected.blocking.set_index("rule")["skipped_records"])
     _assert_same_pairs(expected.pairs, on_spark.pairs.toPandas())
+
+
+def test_link_one_to_one_as_in_memory(spark: Any) -> None:
+    from nikmatch import spark as ns
+
+    frame, truth = generate_population(3_000, seed=4)
+    frame = frame.reset_index(drop=True)
+    listed, _ = generate_unrecorded_list(frame, truth, n=300, seed=4)
+    listed = listed.reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        memory = nm.link(listed, frame, one_to_one=True)
+        on_spark = ns.link(_sdf(spark, listed), _sdf(spark, frame), model=memory.model,
+                           lambda_=memory.model.lambda_, one_to_one=True)
+    expected = nm.link(listed, frame, model=memory.model, lambda_=memory.model.lambda_,
+                       one_to_one=True)
+    _assert_same_pairs(expected.pairs, on_spark.pairs.toPandas())
+    got = on_spark.clusters.toPandas().sort_values("id")["n_matches"].tolist()
+    assert got == expected.clusters["n_matches"].tolist()
+    assert max(got) <= 1

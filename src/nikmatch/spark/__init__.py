@@ -104,6 +104,7 @@ def link(
     comparisons: Sequence[Comparison] | None = None,
     blocking_rules: Sequence[BlockingRule] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    one_to_one: bool = False,
     lambda_: float | None = None,
     seed: int = 0,
     keep_probability: float = KEEP_PROBABILITY,
@@ -115,14 +116,15 @@ def link(
     """Find, for each record of ``list_sdf``, the ``register_sdf`` records that are likely
     the same person (as :func:`nikmatch.link`), on Spark.  ``id_l`` comes from the list's
     ``id_column``, ``id_r`` from the register's (``register_id_column``, by default the
-    same name)."""
+    same name).  With ``one_to_one`` each list and register record is matched at most once
+    (greedy, strongest pairs first, on the driver: matches are few)."""
     result = run_job(
         list_sdf, register_sdf, columns=columns, register_columns=register_columns,
         id_column=id_column, register_id_column=register_id_column, model=model,
         comparisons=comparisons, blocking_rules=blocking_rules, threshold=threshold,
         lambda_=lambda_, seed=seed, keep_probability=keep_probability,
         reference_date=reference_date, train_records=train_records,
-        train_sample_by=train_sample_by, driver_edges=driver_edges,
+        train_sample_by=train_sample_by, driver_edges=driver_edges, one_to_one=one_to_one,
     )
     if not isinstance(result, SparkLinkResult):  # pragma: no cover - internal invariant
         raise TypeError("internal error: link produced a dedupe result")

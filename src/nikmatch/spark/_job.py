@@ -350,6 +350,7 @@ def run_job(
     train_records: int,
     train_sample_by: str | None,
     driver_edges: int,
+    one_to_one: bool = False,
 ) -> SparkDedupeResult | SparkLinkResult:
     """One job (see :func:`nikmatch.spark.find_duplicates` and :func:`nikmatch.spark.link`)."""
     if not 0.0 < threshold < 1.0:
@@ -485,6 +486,9 @@ def run_job(
         out_d = SparkDedupeResult(**result_args, clusters=materialise(clusters))
         lap("clusters")
         return out_d
+    if one_to_one:
+        pairs = _one_to_one_spark(pairs, threshold)
+        result_args["pairs"] = pairs
     listed = recs.frame.filter(F.col(SOURCE) == 0).select(ROW, F.col(ID).alias("id"))
     good = pairs.filter(above & ~F.col("ambiguous"))
     from pyspark.sql import Window
@@ -518,6 +522,28 @@ def run_job(
     out_l = SparkLinkResult(**result_args, clusters=materialise(clusters))
     lap("clusters")
     return out_l
+
+
+def _one_to_one_spark(pairs: DataFrame, threshold: float) -> DataFrame:
+    """The in-memory greedy one-to-one (strongest first, each side used once) over the
+    matches, which are few: brought to the driver, the pairs it leaves out dropped."""
+    from nikmatch.linker import _one_to_one
+
+    wanted = ["row_l", "row_r", "match_weight", "match_probability", "ambiguous"]
+    matched = collect_frame(
+        pairs.filter((F.col("match_probability") >= threshold) & ~F.col("ambiguous"))
+        .select(*wanted)
+    )
+    kept = _one_to_one(matched, threshold)
+    dropped = matched.merge(kept[["row_l", "row_r"]], on=["row_l", "row_r"], how="left",
+                            indicator=True)
+    dropped = dropped[dropped["_merge"] == "left_only"][["row_l", "row_r"]]
+    if not len(dropped):
+        return pairs
+    table = pairs.sparkSession.createDataFrame(
+        dropped.astype("int64"), schema="row_l long, row_r long"
+    )
+    return materialise(pairs.join(F.broadcast(table), ["row_l", "row_r"], "left_anti"))
 
 
 def _pairs_frame(
