@@ -228,3 +228,22 @@ def test_link_one_to_one_as_in_memory(spark: Any) -> None:
     got = on_spark.clusters.toPandas().sort_values("id")["n_matches"].tolist()
     assert got == expected.clusters["n_matches"].tolist()
     assert max(got) <= 1
+
+
+def test_train_on_a_sample_of_whole_kecamatan(spark: Any, tmp_path: Path) -> None:
+    """Beyond ``train_records`` the model is trained on whole kecamatan (duplicates stay
+    together), with the whole register's word counts; it saves and loads as JSON."""
+    from nikmatch import spark as ns
+
+    frame, _ = generate_population(4_000, seed=6)
+    frame = frame.reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ns.train(_sdf(spark, frame), train_records=2_000)
+    trained_on = model.info["trained_on"]
+    assert trained_on["sample_by"] == "kecamatan"
+    assert 500 < trained_on["records"] < 4_000 == trained_on["of"]
+    model.save(tmp_path / "m.json")
+    again = Model.load(tmp_path / "m.json")
+    assert again.names == model.names
+    assert [r["rule"] for r in model.info["training_runs"]][:1] == ["nama_key & tanggal_lahir"]

@@ -45,6 +45,7 @@ from nikmatch.spark._frames import (
     DataFrame,
     F,
     T,
+    as_int,
     collect_frame,
     materialise,
     schema_of,
@@ -81,11 +82,6 @@ class BlockPlan:
     tasks: dict[int, int]
     diagnostics: pd.DataFrame
     sn_columns: dict[int, str] = field(default_factory=dict)
-
-
-def _int(value: Any) -> int:
-    """An aggregate's value as an int (0 for null / NaN)."""
-    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def _rule_hash(k: int, rule: BlockOn | WordBlock, recs: JobRecords) -> Column:
@@ -180,12 +176,12 @@ def plan_blocks(recs: JobRecords, rules: Sequence[BlockingRule]) -> BlockPlan:
             .groupBy("k", "size").count()
         )
         for row in summary.itertuples(index=False):
-            k = _int(row.k)
+            k = as_int(row.k)
             d = diag[k]
-            d["pairs"] = d["new_pairs"] = _int(row.pairs)
-            d["skipped_records"] = _int(row.skipped_records)
-            d["skipped_pairs"] = _int(row.skipped_pairs)
-            tasks[k] = max(1, _int(row.members) // RECORDS_PER_TASK)
+            d["pairs"] = d["new_pairs"] = as_int(row.pairs)
+            d["skipped_records"] = as_int(row.skipped_records)
+            d["skipped_pairs"] = as_int(row.skipped_pairs)
+            tasks[k] = max(1, as_int(row.members) // RECORDS_PER_TASK)
             of_rule = sizes[sizes["k"] == k].sort_values("size", ascending=False)
             top = np.repeat(
                 of_rule["size"].to_numpy(np.int64), of_rule["count"].to_numpy(np.int64)

@@ -25,6 +25,7 @@ __all__ = [
     "F",
     "SparkSession",
     "T",
+    "as_int",
     "birth_parts",
     "collect_frame",
     "dob_column",
@@ -67,6 +68,11 @@ def with_index(df: DataFrame, order: Sequence[str | Column], name: str) -> DataF
         *[c for c in df.columns],
         (F.col("_mono") + F.col("_base")).alias(name),
     )
+
+
+def as_int(value: Any) -> int:
+    """An aggregate's value as an int (0 for null / NaN)."""
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def dob_column(name: str = "_dob") -> Column:

@@ -22,7 +22,7 @@ from nikmatch.prepare import GlobalStats, Prepared
 from nikmatch.schema import ColumnMapping
 from nikmatch.spark._blocks import BlockPlan, plan_blocks, score_blocks
 from nikmatch.spark._clusters import DRIVER_EDGES, cluster_ids, cluster_records
-from nikmatch.spark._frames import DataFrame, F, collect_frame, materialise
+from nikmatch.spark._frames import DataFrame, F, as_int, collect_frame, materialise
 from nikmatch.spark._records import (
     ID,
     ROW,
@@ -84,37 +84,59 @@ class SparkView:
         self, fields: Sequence[str], max_block_size: int | None = None
     ) -> tuple[int, int]:
         """:func:`~nikmatch.blocking.rule_pair_count` as an aggregation."""
-        cols = [key_column(f, self.recs.fields) for f in fields]
-        present = F.lit(True)
-        for c in cols:
-            present = present & c.isNotNull()
-        frame = self.recs.frame.filter(present)
+        return self.pair_counts([(tuple(fields), max_block_size)])[0]
+
+    def pair_counts(
+        self, rules: Sequence[tuple[tuple[str, ...], int | None]]
+    ) -> list[tuple[int, int]]:
+        """:func:`~nikmatch.blocking.rule_pair_count` of several rules (fields, and the
+        largest block counted) in one aggregation over the records."""
+        if not rules:
+            return []
         link = self.recs.n_list is not None
+        keyed = []
+        for i, (fields, _) in enumerate(rules):
+            cols = [key_column(f, self.recs.fields) for f in fields]
+            present = F.lit(True)
+            for c in cols:
+                present = present & c.isNotNull()
+            keyed.append(F.struct(F.lit(i).alias("i"),
+                                  F.when(present, F.xxhash64(F.lit(i), *cols)).alias("h")))
         side = (F.col(SOURCE) == 0).cast("long") if link else F.lit(0).cast("long")
-        blocks = frame.groupBy(*[c.alias(f"_f{i}") for i, c in enumerate(cols)]).agg(
-            F.count(F.lit(1)).alias("size"), F.sum(side).alias("nl")
+        blocks = (
+            self.recs.frame.select(side.alias("_l"), F.explode(F.array(*keyed)).alias("_e"))
+            .select("_l", F.col("_e.i").alias("i"), F.col("_e.h").alias("h"))
+            .filter(F.col("h").isNotNull())
+            .groupBy("i", "h")
+            .agg(F.count(F.lit(1)).alias("size"), F.sum("_l").alias("nl"))
         )
-        if max_block_size is not None:
-            blocks = blocks.filter(F.col("size") <= max_block_size)
+        limit = F.element_at(
+            F.array(*[F.lit(m if m is not None else 2**62) for _, m in rules]),
+            (F.col("i") + 1).cast("int"),
+        )
+        blocks = blocks.filter(F.col("size") <= limit)
         if link:
             blocks = blocks.filter(F.col("nl") > 0)
-            row = blocks.agg(
+            table = collect_frame(blocks.groupBy("i").agg(
                 F.sum(F.col("nl") * (F.col("size") - F.col("nl"))).alias("p"),
                 F.max(F.greatest(F.col("nl"), F.col("size") - F.col("nl"))).alias("m"),
-            ).collect()[0]
+            ))
         else:
-            row = blocks.agg(
+            table = collect_frame(blocks.groupBy("i").agg(
                 F.sum(F.col("size") * (F.col("size") - 1) / 2).alias("p"),
                 F.max("size").alias("m"),
-            ).collect()[0]
-        return int(row["p"] or 0), int(row["m"] or 0)
+            ))
+        found = {
+            as_int(r.i): (as_int(r.p), as_int(r.m)) for r in table.itertuples(index=False)
+        }
+        return [found.get(i, (0, 0)) for i in range(len(rules))]
 
     def affordable(self, candidates: Sequence[BlockOn], budget: int) -> list[BlockOn]:
         """:func:`~nikmatch.blocking.affordable_rules` from block sizes over the cluster."""
         chosen: list[BlockOn] = []
         left = budget
-        for rule in candidates:
-            pairs, largest = self.pair_count(rule.fields)
+        counts = self.pair_counts([(tuple(rule.fields), None) for rule in candidates])
+        for rule, (pairs, largest) in zip(candidates, counts, strict=True):
             if 0 < pairs <= left and largest <= rule.max_block_size:
                 chosen.append(rule)
                 left -= pairs
@@ -135,12 +157,13 @@ def household_totals(view: SparkView, strata: Sequence[Stratum]) -> list[float]:
                 rules.append(("no_kk",))
             if view.has("alamat") and view.has("kelurahan"):
                 rules.append(("alamat", "kelurahan"))
-        total = 0.0
-        for fields in rules:
-            total += view.pair_count(fields, HOUSEHOLD_MAX_RECORDS)[0]
+        wanted = [(fields, HOUSEHOLD_MAX_RECORDS) for fields in rules]
         if len(rules) >= 2:
-            both = tuple(dict.fromkeys((*rules[0], *rules[1])))
-            total -= view.pair_count(both, HOUSEHOLD_MAX_RECORDS)[0]
+            wanted.append((tuple(dict.fromkeys((*rules[0], *rules[1]))), HOUSEHOLD_MAX_RECORDS))
+        counts = [p for p, _ in view.pair_counts(wanted)]
+        total = float(sum(counts[: len(rules)]))
+        if len(rules) >= 2:
+            total -= counts[-1]
         out.append(max(total, 1.0))
     return out
 

@@ -284,16 +284,28 @@ def job_stats(
     words = word_stats(recs) if known_words is None else known_words
     present = set(words.present)
     needs = tf_needs(comparisons)
+    wanted = [
+        name for name in needs.fields
+        if all(p in recs.fields or p == "tanggal_lahir" for p in name.split("+"))
+    ]
+
+    def holds(name: str) -> Column:
+        out = F.lit(True)
+        for p in name.split("+"):
+            out = out & _value(p).isNotNull()
+        return out
+
     totals: dict[str, float] = {}
+    if wanted:  # records holding each field, on the side counted: one pass
+        row = frame.agg(
+            *[F.sum((side & holds(n)).cast("long")).alias(f"_t{i}") for i, n in enumerate(wanted)]
+        ).collect()[0]
+        totals = {n: max(float(row[f"_t{i}"] or 0), 1.0) for i, n in enumerate(wanted)}
     people: list[tuple[str, DataFrame]] = []
-    for name in needs.fields:
+    for name in wanted:
         parts = name.split("+")
-        if not all(p in recs.fields or p == "tanggal_lahir" for p in parts):
-            continue
         values = [_value(p) for p in parts]
-        has = values[0].isNotNull()
-        for v in values[1:]:
-            has = has & v.isNotNull()
+        has = holds(name)
         by = "tanggal_lahir" if len(parts) > 1 else TF_DISTINCT_BY.get(name)
         if by is not None and by != "tanggal_lahir" and by not in recs.fields:
             by = None
@@ -302,7 +314,6 @@ def job_stats(
             *[v.alias(k) for v, k in zip(values, keys, strict=True)],
             (_companion(by) if by is not None else F.lit(None).cast("long")).alias("_by"),
         )
-        totals[name] = max(float(counted_rows.count()), 1.0)
         agg = counted_rows.groupBy(*keys).agg(
             F.count(F.lit(1)).alias("_raw"),
             F.countDistinct("_by").alias("_distinct"),
@@ -337,6 +348,7 @@ def job_stats(
     default = F.lit(False)
     for mm, dd in DEFAULT_DATES:
         default = default | ((month == mm) & (day == dd))
+    averages: list[tuple[str, Column]] = []
     for name, scope, others in needs.references:
         column = people_column(name)
         if column not in annotated.columns:
@@ -349,8 +361,13 @@ def job_stats(
         tf = (F.greatest(F.col(column), F.lit(1)) - F.lit(1.0 if others else 0.0)) / F.lit(
             totals[name]
         )
-        row = annotated.filter(mask).agg(F.avg(tf).alias("ref")).collect()[0]
-        references[reference_key(name, scope, others)] = float(row["ref"] or 0.0)
+        averages.append((reference_key(name, scope, others), F.avg(F.when(mask, tf))))
+    if averages:  # every reference in one pass
+        row = annotated.agg(
+            *[avg.alias(f"_r{i}") for i, (_, avg) in enumerate(averages)]
+        ).collect()[0]
+        for i, (key, _) in enumerate(averages):
+            references[key] = float(row[f"_r{i}"] or 0.0)
     stats = GlobalStats(
         present=frozenset(present),
         tf_source=recs.tf_source,
