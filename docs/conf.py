@@ -101,11 +101,11 @@ _BENCHMARK_COMMANDS = {
 }
 
 
-def benchmark_block(name: str) -> str:
+def benchmark_block(name: str, docname: str = "comparison") -> str:
     """MyST text for one benchmark table: an include of the generated file, or a note."""
     path = BENCHMARK_OUT / f"{name}.md"
     if path.is_file():
-        rel = os.path.relpath(path, DOCS)
+        rel = os.path.relpath(path, (DOCS / docname).parent)
         return f"```{{include}} {rel}\n:heading-offset: 1\n```\n"
     command = _BENCHMARK_COMMANDS.get(name, f"the benchmark that writes benchmarks/out/{name}.md")
     return (
@@ -146,8 +146,10 @@ _FILTERED_TOCTREES = ("guide/index", "tutorials/index")
 
 
 def _on_source_read(app: Any, docname: str, source: list[str]) -> None:
-    if docname == "comparison":
-        source[0] = _BENCHMARK_MARKER.sub(lambda m: benchmark_block(m.group(1)), source[0])
+    if docname in ("comparison", "guide/spark"):
+        source[0] = _BENCHMARK_MARKER.sub(
+            lambda m: benchmark_block(m.group(1), docname), source[0]
+        )
     elif docname in _FILTERED_TOCTREES:
         source[0] = _toctree_entries_present(source[0], docname.split("/")[0], set(app.env.found_docs))
 
