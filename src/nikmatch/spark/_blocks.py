@@ -235,14 +235,16 @@ def plan_blocks(recs: JobRecords, rules: Sequence[BlockingRule]) -> BlockPlan:
             )
         )
 
-    annotated = frame
+    # the block keys gathered in one narrow table first: the records themselves (wide) are
+    # joined once
+    keys = frame.select(ROW)
     for table in annotations:
-        annotated = annotated.join(table, ROW, "left")
+        keys = keys.join(table, ROW, "left")
     for name, kind in (("_pk_k", T.IntegerType()), ("_pk_h", T.LongType()),
                        ("_wk_k", T.IntegerType()), ("_wk_t", T.LongType())):
-        if name not in annotated.columns:
-            annotated = annotated.withColumn(name, F.lit(None).cast(T.ArrayType(kind)))
-    annotated = materialise(annotated)
+        if name not in keys.columns:
+            keys = keys.withColumn(name, F.lit(None).cast(T.ArrayType(kind)))
+    annotated = materialise(frame.join(materialise(keys), ROW, "left"))
     diagnostics = pd.DataFrame([diag[k] for k in range(len(rules))])
     return BlockPlan(annotated, rules, tasks, diagnostics, sn_columns)
 

@@ -337,12 +337,13 @@ def job_stats(
             ))
         )
     annotated = frame
-    for column, table in people:
-        annotated = annotated.join(table, ROW, "left").withColumn(
-            column, F.coalesce(F.col(column), F.lit(0)).cast("long")
-        )
-    if people:
-        annotated = materialise(annotated)
+    if people:  # the counts gathered in one narrow table: the records (wide) are joined once
+        counts = frame.select(ROW)
+        for column, table in people:
+            counts = counts.join(table, ROW, "left").withColumn(
+                column, F.coalesce(F.col(column), F.lit(0)).cast("long")
+            )
+        annotated = materialise(frame.join(materialise(counts), ROW, "left"))
     references: dict[str, float] = {}
     _, month, day = birth_parts()
     default = F.lit(False)
