@@ -121,6 +121,7 @@ def test_dedupe_same_clusters_and_survivors(dedupe: tuple[Any, Any]) -> None:
     for column in ("cluster_id", "cluster_size", "survivor", "recommendation", "flags"):
         assert clusters[column].tolist() == expected[column].tolist(), column
     assert int((expected["cluster_size"] > 1).sum()) > 200
+    assert on_spark.summary() == memory.summary()
 
 
 def test_explain_adds_up_as_in_memory(dedupe: tuple[Any, Any]) -> None:

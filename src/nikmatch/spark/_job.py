@@ -276,6 +276,24 @@ class SparkDedupeResult(_ResultBase):
 
     clusters: DataFrame | None = None
 
+    def summary(self) -> str:
+        """A short readable summary (as :meth:`nikmatch.DedupeResult.summary`)."""
+        matches = self.matches.count()
+        held = self.ambiguous.count()
+        multi = (
+            self.clusters.filter(F.col("cluster_size") > 1) if self.clusters is not None
+            else None
+        )
+        persons = multi.select("cluster_id").distinct().count() if multi is not None else 0
+        records = multi.count() if multi is not None else 0
+        return (
+            f"{self.records.n} records, {self.info.get('candidate_pairs', 0)} candidate pairs, "
+            f"{matches} matching pairs at p>={self.threshold}, {persons} persons with more "
+            f"than one record ({records} records)"
+            + (f"; {held} ambiguous pairs to review (a record matching two people the model "
+               "holds apart)" if held else "")
+        )
+
 
 @dataclass
 class SparkLinkResult(_ResultBase):
