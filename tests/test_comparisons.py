@@ -112,6 +112,9 @@ def _date_level_reference(a: dt.date, b: dt.date) -> str:
         return "a digit of the day or month"
     if same_day and (len(differ) == 1 or transposed or abs(a.year - b.year) == 1):
         return "the year mistyped"
+    on_default = (a.month, a.day) in DEFAULT_DATES or (b.month, b.day) in DEFAULT_DATES
+    if a.year == b.year and on_default:
+        return "the same year, one date a default"
     return "within one year" if abs((a - b).days) <= 366 else "different"
 
 
@@ -120,7 +123,7 @@ def _date_level_reference(a: dt.date, b: dt.date) -> str:
     st.lists(
         st.tuples(
             st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)),
-            st.sampled_from(["same", "day", "month", "year", "swap", "near", "any"]),
+            st.sampled_from(["same", "day", "month", "year", "swap", "default", "near", "any"]),
             st.integers(0, 400),
         ),
         min_size=1,
@@ -142,6 +145,8 @@ def test_date_levels_match_a_plain_reference(cases: list[tuple[dt.date, str, int
                 b = a.replace(year=1900 + k % 130, day=min(a.day, 28))
             elif how == "swap" and a.day <= 12:
                 b = a.replace(month=a.day, day=a.month)
+            elif how == "default":
+                b = a.replace(**dict(zip(("month", "day"), DEFAULT_DATES[k % len(DEFAULT_DATES)])))
             elif how == "near":
                 b = a + dt.timedelta(days=k - 200)
             elif how == "any":

@@ -564,7 +564,7 @@ def test_a_record_matching_twins_equally_is_ambiguous_not_a_match() -> None:
 
     others = result.ambiguous.drop(index=ours.index)
     assert set(ours.index) <= set(result.ambiguous.index)
-    assert _sound_alike(result.model, others).all()
+    assert _sound_alike(result.model, others, result.prepared).all()
     assert "ambiguous pairs to review" in result.summary()
     from nikmatch.linker import AMBIGUOUS_NOTE
 

@@ -575,6 +575,29 @@ def _cached_blocks(
     return blocks
 
 
+def _cached_word_pairs(
+    rule: WordBlock,
+    keys: KeyTable,
+    source: npt.NDArray[np.int8] | None,
+    cache: dict[str, object] | None,
+    *,
+    pop: bool = False,
+) -> tuple[IntArray, IntArray]:
+    """:func:`word_block_pairs`, found once when diagnostics and pair generation share a
+    ``cache`` (``pop`` frees the entry once the pairs are generated)."""
+    name = f"{rule.name} / {rule.max_block_size} / {rule.pairs_per_record}"
+    found = cache.get(name) if cache is not None else None
+    if isinstance(found, tuple):
+        if pop and cache is not None:
+            del cache[name]
+        left, right = found
+        return left, right
+    pairs = word_block_pairs(rule, keys, source)
+    if cache is not None and not pop:
+        cache[name] = pairs
+    return pairs
+
+
 class _Seen:
     """What the earlier rules produced: pairs agreeing on one of their keys (blocks skipped as
     too large excluded), or, for a sorted neighbourhood, pairs at most ``window`` apart in its
@@ -679,7 +702,7 @@ def iter_block_pairs(
     words_seen = np.zeros(0, dtype=np.int64)  # pair codes of earlier WordBlock rules, sorted
     for idx, rule in enumerate(rules):
         if isinstance(rule, WordBlock):
-            left, right = word_block_pairs(rule, keys, source)
+            left, right = _cached_word_pairs(rule, keys, source, blocks_cache, pop=True)
             code = left * n + right
             drop = previous_keys.agree(left, right)
             if len(words_seen):
@@ -895,7 +918,7 @@ def blocking_diagnostics(
     previous = _Seen(capacity=sum(isinstance(r, BlockOn) for r in rules)) if count_new else None
     for rule in rules:
         if isinstance(rule, WordBlock):
-            left, right = word_block_pairs(rule, keys, source)
+            left, right = _cached_word_pairs(rule, keys, source, blocks_cache)
             new_pairs = (
                 int((~previous.agree(left, right)).sum())
                 if previous is not None and len(previous)

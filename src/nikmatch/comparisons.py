@@ -39,7 +39,7 @@ among the defaults; it is kept so that models saved with it still load and score
 >>> NameComparison("nama").compute(p, l, r).tolist()
 [10, 1]
 >>> DateComparison("tanggal_lahir").compute(p, l, r).tolist()
-[5, 6]
+[6, 7]
 """
 
 from __future__ import annotations
@@ -212,9 +212,7 @@ def _word_source(prepared: Prepared) -> int | None:
     return None if prepared.source is None else 1
 
 
-def _name_index(
-    prepared: Prepared, column: str, names: Sequence[str] | None = None
-) -> NameIndex:
+def _name_index(prepared: Prepared, column: str, names: Sequence[str] | None = None) -> NameIndex:
     """An index of a column's distinct names (built once per prepared frame), or of just
     ``names`` (not cached), with the column's word frequencies (on the register's side when
     linking) so that a rare word is told from a name in common use."""
@@ -234,9 +232,7 @@ def _name_index(
     return built
 
 
-def _local_codes(
-    prepared: Prepared, column: str, ca: I64, cb: I64
-) -> tuple[NameIndex, I64, I64]:
+def _local_codes(prepared: Prepared, column: str, ca: I64, cb: I64) -> tuple[NameIndex, I64, I64]:
     """The name index to compare codes ``ca``/``cb`` with, and the codes into it: the
     column's index when the column is compared broadly (deduplication); for a short list
     against a large register, an index of just the names in these pairs, so a million
@@ -249,9 +245,7 @@ def _local_codes(
     return _name_index(prepared, column), ca, cb
 
 
-def _name_detail(
-    prepared: Prepared, column: str, ca: I64, cb: I64
-) -> tuple[I8, F64, I64]:
+def _name_detail(prepared: Prepared, column: str, ca: I64, cb: I64) -> tuple[I8, F64, I64]:
     """:class:`NameComparison` levels of distinct name pairs (codes, none missing, none
     equal): the agreement level of :func:`~nikmatch.names.name_agreement`, refined by what
     the names' words share (:meth:`~nikmatch.names.NameIndex.overlap`); and, per pair, the
@@ -299,9 +293,7 @@ def _name_detail(
     return out, share, agreeing
 
 
-def name_word_agreement(
-    prepared: Prepared, column: str, left: I64, right: I64
-) -> tuple[F64, I64]:
+def name_word_agreement(prepared: Prepared, column: str, left: I64, right: I64) -> tuple[F64, I64]:
     """Per pair of records: log2 of the share of records whose name holds the words the two
     names agree on (:attr:`~nikmatch.names.overlap.Overlap.log2_share`), and how many words
     agree (0 where a name is missing or equal, or where the names are the same words written
@@ -324,6 +316,34 @@ def name_word_agreement(
     share[ok] = pair_share[inv]
     count[ok] = pair_count[inv]
     return share, count
+
+
+def name_respelt_rarely(
+    prepared: Prepared, column: str, left: I64, right: I64
+) -> npt.NDArray[np.bool_]:
+    """Per pair of records: whether their names share a word spelt two ways, one spelling a
+    rare word that differs from the other as a keyboard slips, not as names differ
+    (:meth:`~nikmatch.names.NameIndex.respelt_rarely`): ``raihan dirgantara`` /
+    ``raihan dirggantara`` is one name mistyped, ``nayla`` / ``naila`` two names.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Raihan Dirgantara"] * 6 + ["Raihan Dirggantara"],
+    ...                           "tanggal_lahir": ["2011-05-27"] * 7}))
+    >>> name_respelt_rarely(p, "nama", np.array([0, 0]), np.array([6, 1])).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(left), dtype=bool)
+    if column not in prepared.codes:
+        return out
+    codes = prepared.codes[column]
+    cl, cr = codes[left], codes[right]
+    ok = np.flatnonzero((cl >= 0) & (cr >= 0) & (cl != cr))
+    if len(ok):
+        ul, ur, inv = _distinct_pairs(cl[ok], cr[ok])
+        index, la, lb = _local_codes(prepared, column, ul, ur)
+        out[ok] = index.respelt_rarely(la, lb)[inv]
+    return out
 
 
 def word_reference(prepared: Prepared, column: str) -> float:
@@ -386,7 +406,17 @@ class NameComparison(Comparison):
         "exact (normalised)",
     )
     m_prior: ClassVar[tuple[float, ...] | None] = (
-        0.0, 0.03, 0.04, 0.04, 0.01, 0.05, 0.05, 0.08, 0.02, 0.13, 0.55,
+        0.0,
+        0.03,
+        0.04,
+        0.04,
+        0.01,
+        0.05,
+        0.05,
+        0.08,
+        0.02,
+        0.13,
+        0.55,
     )
     #: level numbers, for code that reads levels: one place to change when a level is added
     DIFFERENT: ClassVar[int] = 1
@@ -451,14 +481,16 @@ class NameComparison(Comparison):
 @dataclass(frozen=True)
 class DateComparison(Comparison):
     """Birth dates: exact (weaker on default dates), swap, a slip in the day or month, a slip
-    in the year, within a year.
+    in the year, the same year with one date a default, within a year.
 
     A slip in the *day or month* (the same year) and a slip in the *year* (the same day and
     month: one digit, one year off, two digits swapped) are two levels: two brothers may be
     born on one day of two years, never a few days apart, so the first says "one person"
-    far more than the second inside a family.
+    far more than the second inside a family.  A default date (1 January, 1 July, 31 December)
+    is what the register holds when the day was not known: against any date of the same year
+    it is a level of its own, weighed by EM like the others, not "within a year".
 
-    >>> DateComparison("tanggal_lahir").level_labels[5]
+    >>> DateComparison("tanggal_lahir").level_labels[6]
     'day and month swapped'
     """
 
@@ -467,25 +499,37 @@ class DateComparison(Comparison):
         "missing",
         "different",
         "within one year",
+        "the same year, one date a default (1 Jan / 1 Jul / 31 Dec)",
         "the year mistyped (the same day and month)",
         "a digit of the day or month mistyped (the same year)",
         "day and month swapped",
         "exact, on a default date (1 Jul / 31 Dec / 1 Jan)",
         "exact",
     )
-    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.02, 0.05, 0.05, 0.03, 0.05, 0.78)
-    tf_levels: ClassVar[Mapping[int, str]] = {7: "tanggal_lahir", 6: "tanggal_lahir"}
-    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset({6})
+    m_prior: ClassVar[tuple[float, ...] | None] = (
+        0.0,
+        0.02,
+        0.02,
+        0.03,
+        0.05,
+        0.05,
+        0.03,
+        0.05,
+        0.75,
+    )
+    tf_levels: ClassVar[Mapping[int, str]] = {8: "tanggal_lahir", 7: "tanggal_lahir"}
+    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset({7})
     #: level numbers (see :class:`NameComparison`)
     DIFFERENT: ClassVar[int] = 1
     WITHIN_YEAR: ClassVar[int] = 2
-    YEAR_SLIP: ClassVar[int] = 3
-    DAY_SLIP: ClassVar[int] = 4
-    SWAPPED: ClassVar[int] = 5
-    EXACT_DEFAULT: ClassVar[int] = 6
-    EXACT: ClassVar[int] = 7
+    DEFAULT_YEAR: ClassVar[int] = 3
+    YEAR_SLIP: ClassVar[int] = 4
+    DAY_SLIP: ClassVar[int] = 5
+    SWAPPED: ClassVar[int] = 6
+    EXACT_DEFAULT: ClassVar[int] = 7
+    EXACT: ClassVar[int] = 8
     #: the lowest level of a date one slip from the other (either kind)
-    ONE_DIGIT: ClassVar[int] = 3
+    ONE_DIGIT: ClassVar[int] = 4
 
     def tf_scope(self, prepared: Prepared, level: int) -> npt.NDArray[np.bool_] | None:
         """Exact agreement on a default date and on any other date have their own
@@ -532,6 +576,7 @@ class DateComparison(Comparison):
         near = np.abs(dl[rest].astype(np.int64) - dr[rest].astype(np.int64)) <= 366
         lv = np.full(len(rest), self.DIFFERENT, dtype=np.int8)
         lv[near] = self.WITHIN_YEAR
+        lv[same_year & (table.default[rl] | table.default[rr])] = self.DEFAULT_YEAR
         lv[same_day & (slip | one_off)] = self.YEAR_SLIP
         lv[same_year & slip] = self.DAY_SLIP
         lv[swap] = self.SWAPPED
@@ -964,9 +1009,7 @@ def _address_digits(prepared: Prepared) -> I64:
     return out
 
 
-def _two_names(
-    part: str, word: str, common: frozenset[str], beside: Sequence[str] = ()
-) -> bool:
+def _two_names(part: str, word: str, common: frozenset[str], beside: Sequence[str] = ()) -> bool:
     """Whether ``part``, found at the start or end of ``word``, is another name rather than
     ``word`` written joined with another word: both are names in ``common`` use and what is
     left is 3+ letters that are neither a name in common use nor one of the words ``beside``
@@ -1146,12 +1189,10 @@ def _has_distinct_word(
         return not (hosts and all(_two_names(x, w, common) for w in hosts))
 
     lonely_a = any(
-        not inside(x, joined_b, only_b) and not any(same_name(x, y) for y in only_b)
-        for x in only_a
+        not inside(x, joined_b, only_b) and not any(same_name(x, y) for y in only_b) for x in only_a
     )
     lonely_b = any(
-        not inside(y, joined_a, only_a) and not any(same_name(y, x) for x in only_a)
-        for y in only_b
+        not inside(y, joined_a, only_a) and not any(same_name(y, x) for x in only_a) for y in only_b
     )
     return lonely_a and lonely_b
 
@@ -1313,7 +1354,7 @@ class HouseholdComparison(Comparison):
         short_of_key = (name_lv >= Name.DIFFERENT) & (name_lv <= Name.REORDERED)
         twins |= kk & dates_ok & (date_lv >= Date.EXACT_DEFAULT) & short_of_key
         gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
-        unrelated_dates = date_lv <= Date.WITHIN_YEAR
+        unrelated_dates = date_lv <= Date.DEFAULT_YEAR  # a default date tells no relation
         parent = house & dates_ok & gap & (name_lv >= Name.REORDERED) & unrelated_dates
         # children of one parent born on unrelated dates are siblings, wherever they live now;
         # a default date (1 Jan, 1 Jul, 31 Dec) may stand in for an unknown one, so it is no sign
@@ -1323,7 +1364,8 @@ class HouseholdComparison(Comparison):
         # with a mistyped date, not a brother or sister: parents do not give two living
         # children one name.  Apart, the same name and parent's name on dates a year apart
         # are still two people (a parent's name is shared by many; so are common names).
-        one_name = (date_lv == Date.WITHIN_YEAR) & (name_lv >= Name.KEY)
+        within_year = (date_lv == Date.WITHIN_YEAR) | (date_lv == Date.DEFAULT_YEAR)
+        one_name = within_year & (name_lv >= Name.KEY)
         family = dates_ok & unrelated_dates & ~(house & one_name) & (house | (mo & ~on_default))
         lv = np.zeros(len(idx), dtype=np.int8)
         lv[house] = 1
