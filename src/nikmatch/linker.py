@@ -60,7 +60,7 @@ from nikmatch.comparisons import (
 from nikmatch.dates import MISSING_DAY
 from nikmatch.errors import ModelError, SchemaError
 from nikmatch.explain import Explanation, explain_pair
-from nikmatch.model import Model, estimate_lambda, refine_m, remove_matches_from_u, train
+from nikmatch.model import Model, estimate_lambda, remove_matches_from_u, train
 from nikmatch.prepare import Prepared, link_prepared, prepare, prepare_link
 from nikmatch.privacy import mask_nik, mask_text
 from nikmatch.schema import ColumnMapping
@@ -88,10 +88,6 @@ KEEP_PROBABILITY = 0.001
 #: Pairs in a stratum are scored against their stratum's prior, known once all are scored:
 #: while scoring they are kept with evidence down to this many bits below the usual bar.
 STRATUM_KEEP_BITS = 12.0
-#: While a model is trained, pairs are kept with evidence down to this many bits below the
-#: bar: EM over the candidates (:func:`~nikmatch.model.refine_m`) moves weights, and a pair
-#: that rises above the bar must be at hand, as it would be for the fitted model run again.
-REFINE_MARGIN_BITS = 6.0
 
 
 #: Coarse rules (a birth date, a kelurahan, a surname or a given name alone) join the default
@@ -270,24 +266,12 @@ class _Scored:
     stratum: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
     #: candidate pairs (kept or not) in no stratum and in each stratum
     stratum_candidates: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
-    #: per kept pair, what the name comparisons found beyond their levels (the agreeing
-    #: words' share and count, see :func:`~nikmatch.comparisons.compare`): the evidence can
-    #: be weighed again from the levels without comparing the names again
-    extras: dict[str, tuple[F64, I64]] = field(default_factory=dict)
 
 
 #: One scored chunk: rule index, candidates in it, and the kept pairs' positions, evidence,
 #: levels and strata.
 _Chunk = tuple[
-    int,
-    int,
-    I64,
-    I64,
-    F64,
-    npt.NDArray[np.int8],
-    npt.NDArray[np.int8],
-    npt.NDArray[np.int64],
-    dict[str, tuple[F64, I64]],
+    int, int, I64, I64, F64, npt.NDArray[np.int8], npt.NDArray[np.int8], npt.NDArray[np.int64]
 ]
 
 
@@ -319,7 +303,7 @@ def _score_candidates(
         bw = parts.sum(axis=1)
         # a stratum's own prior may be high (twins or one person): its pairs are kept with
         # weaker evidence
-        keep = _kept(bw, which, keep_bayes_weight)
+        keep = bw >= np.where(which > 0, keep_bayes_weight - STRATUM_KEEP_BITS, keep_bayes_weight)
         return (
             rule_idx,
             len(left),
@@ -329,7 +313,6 @@ def _score_candidates(
             levels[keep],
             which[keep].astype(np.int8),
             np.bincount(which, minlength=n_strata + 1)[: n_strata + 1],
-            {k: (a[keep], b[keep]) for k, (a, b) in extras.items()},
         )
 
     chunks = iter_block_pairs(
@@ -354,12 +337,7 @@ def _score_candidates(
                     done.append(in_flight.popleft().result())
             done.extend(f.result() for f in in_flight)
         results = done
-    kept_extras: dict[str, tuple[list[F64], list[I64]]] = {}
-    for rule_idx, n_chunk, kl, kr, kw, klv, kst, counted, kex in results:
-        for k, (a, b) in kex.items():
-            kept_extras.setdefault(k, ([], []))
-            kept_extras[k][0].append(a)
-            kept_extras[k][1].append(b)
+    for rule_idx, n_chunk, kl, kr, kw, klv, kst, counted in results:
         n_candidates += n_chunk
         in_strata += counted
         per_rule[rule_idx] += n_chunk
@@ -392,49 +370,7 @@ def _score_candidates(
         per_rule,
         np.concatenate(strata),
         in_strata,
-        {k: (np.concatenate(a), np.concatenate(b)) for k, (a, b) in kept_extras.items()},
     )
-
-
-def _kept(weight: F64, stratum: npt.NDArray[np.integer[Any]], bar: float) -> npt.NDArray[np.bool_]:
-    """Which scored pairs are kept: evidence at the bar, or in a stratum (whose own prior
-    is known only once all are scored) down to :data:`STRATUM_KEEP_BITS` below it."""
-    out: npt.NDArray[np.bool_] = weight >= np.where(stratum > 0, bar - STRATUM_KEEP_BITS, bar)
-    return out
-
-
-def _subset(scored: _Scored, rows: npt.NDArray[np.bool_]) -> _Scored:
-    """The kept pairs of ``scored`` at ``rows`` (the counts of candidates are unchanged)."""
-    return replace(
-        scored,
-        left=scored.left[rows],
-        right=scored.right[rows],
-        bayes_weight=scored.bayes_weight[rows],
-        levels=scored.levels[rows],
-        rule=scored.rule[rows],
-        stratum=scored.stratum[rows],
-        extras={k: (a[rows], b[rows]) for k, (a, b) in scored.extras.items()},
-    )
-
-
-def _weigh_again(
-    model: Model, prepared: Prepared, scored: _Scored, *, tf_source: int | None, chunk: int
-) -> _Scored:
-    """``scored`` with each kept pair's evidence weighed again by ``model`` from the levels
-    found (the comparisons are not run again; only the weights changed)."""
-    weights = np.empty(len(scored.left), dtype=np.float64)
-    for lo in range(0, len(scored.left), chunk):
-        sl = slice(lo, lo + chunk)
-        parts, _ = model.evidence(
-            prepared,
-            scored.levels[sl],
-            scored.left[sl],
-            scored.right[sl],
-            tf_source=tf_source,
-            extras={k: (a[sl], b[sl]) for k, (a, b) in scored.extras.items()},
-        )
-        weights[sl] = parts.sum(axis=1)
-    return replace(scored, bayes_weight=weights)
 
 
 def _probability(weight: F64) -> F64:
@@ -1186,13 +1122,13 @@ def _run(
     )
     lap("blocking_diagnostics")
 
-    def score_all(scoring_model: Model, margin: float = 0.0) -> _Scored:
+    def score_all(scoring_model: Model) -> _Scored:
         # keep anything with positive evidence; the prior is applied once λ is known
         result = _score_candidates(
             scoring_model,
             prepared,
             rules,
-            keep_bayes_weight=-margin,
+            keep_bayes_weight=0.0,
             tf_source=tf_source,
             chunk_pairs=chunk_pairs,
             keys=keys,
@@ -1230,8 +1166,7 @@ def _run(
             for k, total in enumerate(totals(result), start=1)
         ]
 
-    margin = REFINE_MARGIN_BITS if model is None else 0.0
-    scored = score_all(fitted, margin)
+    scored = score_all(fitted)
     lap("block_and_score")
     stratum_totals = totals(scored)
     outside = max(total_pairs - sum(stratum_totals), 1.0)
@@ -1242,39 +1177,9 @@ def _run(
         cleaned, change = remove_matches_from_u(fitted, lam)
         if change > 0.05:
             fitted = cleaned
-            scored = score_all(fitted, margin)
+            scored = score_all(fitted)
             lam = prior(scored)
             lap("rescore")
-    if model is None and len(scored.left):
-        # EM over the candidate pairs themselves, every comparison at once, from the model
-        # the training blocks gave: a training block lacks the evidence to tell a match
-        # whose birth date (or name) differs from a namesake, so it sets ``m`` of the
-        # disagreeing levels too low (FEBRL3: 0.016 for a date that differs, 0.059 in truth)
-        outside_now = max(total_pairs - sum(totals(scored)), 1.0)
-        plain = scored.stratum == 0
-        refined = refine_m(
-            fitted,
-            scored.levels[plain & (scored.bayes_weight >= 0)],
-            scored.bayes_weight[plain & (scored.bayes_weight >= 0)],
-            outside_now,
-        )
-        # the most any pair's evidence can rise: if that is within the margin kept, every
-        # pair the refined model keeps is at hand, else the candidates are scored again
-        rise = sum(
-            float(np.max(np.log2(np.maximum(new[1:], 1e-300) / np.maximum(old[1:], 1e-300))))
-            for new, old in zip(refined.m, fitted.m, strict=True)
-            if len(new) > 1
-        )
-        fitted = refined
-        if rise <= margin:
-            scored = _weigh_again(fitted, prepared, scored, tf_source=tf_source, chunk=chunk_pairs)
-            scored = _subset(scored, _kept(scored.bayes_weight, scored.stratum, 0.0))
-        else:
-            scored = score_all(fitted)
-        lam = prior(scored)
-        lap("refine")
-    elif margin > 0:
-        scored = _subset(scored, _kept(scored.bayes_weight, scored.stratum, 0.0))
     try:
         fitted = Model(
             fitted.comparisons,

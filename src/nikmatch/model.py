@@ -70,7 +70,6 @@ __all__ = [
     "TrainingBlock",
     "estimate_lambda",
     "estimate_u",
-    "refine_m",
     "remove_matches_from_u",
     "train",
 ]
@@ -1034,75 +1033,6 @@ def remove_matches_from_u(model: Model, lambda_: float) -> tuple[Model, float]:
             strata=model.strata,
         ),
         change,
-    )
-
-
-def refine_m(
-    model: Model,
-    levels: npt.NDArray[np.int8],
-    bayes_weights: F64,
-    total_pairs: float,
-    *,
-    iterations: int = 5,
-    strength: float = 500.0,
-) -> Model:
-    """A copy of ``model`` whose ``m`` is re-estimated by EM over scored candidate pairs
-    (their ``levels`` and Bayes-factor weights, bits without prior), every comparison at once;
-    ``u`` (random pairs) stays, and so do fixed comparisons.  Pairs outside the candidates
-    count as non-matches (``total_pairs`` is all of them), as for :func:`estimate_lambda`.
-
-    Each round weighs the pairs by their probability of being a match and counts each level
-    among them, the current ``m`` counting as ``strength`` pairs (a small register's few
-    matches refine the training blocks' estimate, a large one's replace it); the weights then
-    move by the change in ``log2 m`` of the levels they hold.
-
-    >>> import numpy as np
-    >>> from nikmatch.comparisons import ExactComparison
-    >>> m = Model([ExactComparison(c) for c in "abc"],
-    ...           m=[np.array([0, 0.01, 0.99])] * 3, u=[np.array([0, 0.99, 0.01])] * 3)
-    >>> levels = np.array([[2, 2, 2]] * 90 + [[2, 1, 2]] * 10 + [[1, 1, 1]] * 1000, np.int8)
-    >>> weights = m.evidence(None, levels, np.zeros(len(levels), np.int64))[0].sum(axis=1)
-    >>> new = refine_m(m, levels, weights, 5000, strength=0.0)
-    >>> round(float(new.m[1][1]), 2)  # a tenth of the matches disagree on b (was 0.01)
-    0.1
-    >>> round(float(refine_m(m, levels, weights, 5000).m[1][1]), 3)  # 100 matches, 500 prior
-    0.022
-    """
-    new_m = [x.copy() for x in model.m]
-    weights = np.asarray(bayes_weights, dtype=np.float64).copy()
-    if not len(weights):
-        return model
-    for _ in range(iterations):
-        lam = estimate_lambda(weights, total_pairs)
-        odds = np.exp2(np.clip(weights, -60, 60))
-        post = lam * odds / (1.0 - lam + lam * odds)
-        change = np.zeros(len(weights), dtype=np.float64)
-        for j, comp in enumerate(model.comparisons):
-            if model.fixed[j]:
-                continue
-            lv = levels[:, j].astype(np.int64)
-            counts = np.bincount(lv, weights=post, minlength=comp.n_levels)[: comp.n_levels]
-            counts[0] = 0.0
-            if counts.sum() <= 0:
-                continue
-            est = counts.astype(np.float64) + strength * model.m[j]
-            est[0] = 0.0
-            est[1:] = np.maximum(est[1:], M_FLOOR * float(est.sum()))
-            est /= est.sum()
-            old = np.maximum(new_m[j][lv], 1e-300)
-            change += np.where(lv > 0, np.log2(np.maximum(est[lv], 1e-300) / old), 0.0)
-            new_m[j] = est
-        weights += change
-    info = dict(model.info)
-    info["m_refined_on_candidates"] = iterations
-    return Model(
-        model.comparisons,
-        new_m,
-        [u.copy() for u in model.u],
-        lambda_=model.lambda_,
-        fixed=list(model.fixed),
-        info=info,
-        strata=list(model.strata),
     )
 
 
