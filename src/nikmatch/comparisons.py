@@ -283,6 +283,10 @@ def _name_detail(prepared: Prepared, column: str, ca: I64, cb: I64) -> tuple[I8,
     lv[both_sides & (lv <= Name.VERY_SIMILAR)] = Name.PARTLY
     lv[one_side & (lv < Name.OMITTED)] = Name.OMITTED
     lv[full & ~reordered] = np.where(ov.rare_slip[full & ~reordered], Name.SLIP, Name.TWO_NAMES)
+    # a word one letter from another name in use says "two names" whatever else differs
+    # (``lina wijaya`` / ``linda w``: twins, one written with an initial)
+    named = (ov.slips > 0) & ~ov.rare_slip & ~reordered
+    lv[named & (lv > Name.TWO_NAMES)] = Name.TWO_NAMES
     # words joined or split differently, perhaps with one slip (``muhammadramadhan``)
     joined = index.joined_differently(ra, rb)
     lv[joined & (lv < Name.SLIP)] = Name.SLIP

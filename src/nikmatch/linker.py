@@ -417,6 +417,7 @@ def _pairs_frame(
     data["row_r"] = right
     data["ambiguous"] = np.zeros(len(left), dtype=bool)  # set by clustering (see DedupeResult)
     data["sound_alike"] = np.zeros(len(left), dtype=bool)  # ... and why (see _sound_alike)
+    data["kept_apart"] = np.zeros(len(left), dtype=bool)  # ... or kept apart by clustering
     frame: pd.DataFrame = pd.DataFrame(data)
     return frame
 
@@ -494,7 +495,8 @@ class _ResultBase:
         hit = (np.minimum(rows_l, rows_r) == lo) & (np.maximum(rows_l, rows_r) == hi)
         if bool(hit.any()):
             alike = bool(_sound_alike(self.model, held[hit], self.prepared).any())
-            note = SOUND_ALIKE_NOTE if alike else AMBIGUOUS_NOTE
+            apart = "kept_apart" in held.columns and bool(held.loc[hit, "kept_apart"].any())
+            note = SOUND_ALIKE_NOTE if alike else KEPT_APART_NOTE if apart else AMBIGUOUS_NOTE
             explanation = replace(explanation, notes=(*explanation.notes, note))
         return explanation
 
@@ -619,6 +621,13 @@ AMBIGUOUS_NOTE = (
     "not a match although above the threshold: one of the two records matches, about as "
     "strongly, another record that the model holds apart from the other one (twins, say); "
     "which of the two people it is, a person decides"
+)
+
+#: The note on a pair above the threshold whose records clustering kept in two clusters.
+KEPT_APART_NOTE = (
+    "not a match although above the threshold: one of the two records matches another record "
+    "more strongly, and the model holds that record apart from the other one (twins, say); the "
+    "weaker match was not joined, so review both"
 )
 
 #: The note on a pair of one household, born on one day, whose names are spelt differently
@@ -1002,7 +1011,9 @@ def _cluster_above(result: _ResultBase) -> tuple[pd.DataFrame, Clustering]:
         scorer=result.score_positions,
         parts=_parts(result, matches, left),
     )
-    pairs.loc[above & ~alike, "ambiguous"] = found.ambiguous
+    apart = found.kept_apart if found.kept_apart is not None else np.zeros(len(matches), bool)
+    pairs.loc[above & ~alike, "ambiguous"] = found.ambiguous | apart
+    pairs.loc[above & ~alike, "kept_apart"] = apart
     pairs.loc[alike, "ambiguous"] = True
     pairs.loc[alike, "sound_alike"] = True
     return matches, found
