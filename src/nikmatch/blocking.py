@@ -153,8 +153,8 @@ class WordBlock:
     The words of each record are the prepared key table's ``<column>_words`` (flat word
     codes) and ``<column>_word_start`` (each record's first word, CSR layout; see
     :meth:`~nikmatch.prepare.Prepared.keys`).  A pair of records sharing two words is
-    produced once.  Rules of this kind come after all single-key rules (their pairs are not
-    checked against later rules).
+    produced once.  Rules of this kind come after the single-key rules by default; a rule
+    placed after them (given candidate pairs, say) does not produce their pairs again.
 
     >>> WordBlock("nama", ("birth_year",)).name
     'a word of nama & birth_year'
@@ -700,6 +700,17 @@ def iter_block_pairs(
     """
     previous_keys = _Seen(capacity=sum(isinstance(r, BlockOn) for r in rules))
     words_seen = np.zeros(0, dtype=np.int64)  # pair codes of earlier WordBlock rules, sorted
+
+    def produced(left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
+        # by an earlier rule: one agreeing on its key, or a word rule (a rule placed after
+        # word rules, such as given candidate pairs, must not repeat their pairs)
+        hit = previous_keys.agree(left, right)
+        if len(words_seen):
+            code = left * n + right
+            at = np.minimum(np.searchsorted(words_seen, code), len(words_seen) - 1)
+            hit |= words_seen[at] == code
+        return hit
+
     for idx, rule in enumerate(rules):
         if isinstance(rule, WordBlock):
             left, right = _cached_word_pairs(rule, keys, source, blocks_cache, pop=True)
@@ -720,7 +731,7 @@ def iter_block_pairs(
                 gl, gr = np.minimum(gl, gr), np.maximum(gl, gr)
             for lo in range(0, len(gl), chunk_pairs):
                 left, right = gl[lo : lo + chunk_pairs], gr[lo : lo + chunk_pairs]
-                drop = previous_keys.agree(left, right)
+                drop = produced(left, right)
                 if drop.any():
                     left, right = left[~drop], right[~drop]
                 if len(left):
@@ -728,7 +739,7 @@ def iter_block_pairs(
             continue
         if isinstance(rule, SortedNeighbourhood):
             for left, right in _sorted_neighbourhood(rule, keys, source, chunk_pairs):
-                drop = previous_keys.agree(left, right)
+                drop = produced(left, right)
                 if drop.any():
                     left, right = left[~drop], right[~drop]
                 if len(left):
@@ -767,7 +778,7 @@ def iter_block_pairs(
                     # lexsort put source 0 first; ensure orientation
                 if source is None:
                     left, right = np.minimum(left, right), np.maximum(left, right)
-                drop = previous_keys.agree(left, right)
+                drop = produced(left, right)
                 if drop.any():
                     left, right = left[~drop], right[~drop]
                 if len(left):

@@ -29,7 +29,8 @@ Kinds (``kind`` attribute) and their levels:
 Members of one household are not told apart by fixed rules: the model weighs pairs on one KK
 or at one address in a stratum of their own (:mod:`nikmatch.strata`), against how members of
 one family agree.  The ``household`` comparison, with its fixed veto weights, is no longer
-among the defaults; it is kept so that models saved with it still load and score.
+among the defaults; it is kept for users who choose fixed household rules
+(``comparisons=[..., HouseholdComparison()]``).
 
 >>> import pandas as pd
 >>> from nikmatch.prepare import prepare

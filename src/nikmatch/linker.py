@@ -1149,12 +1149,12 @@ def _run(
             diagnostics["new_pairs"] = result.per_rule
         return result
 
-    # pairs of this job in each stratum (one household, one family): their prior's denominator
+    # pairs of this job in each stratum (one household): their prior's denominator
     counted_totals = stratum_pair_totals(prepared, [f.stratum for f in fitted.strata])
 
     def totals(result: _Scored) -> list[float]:
-        # the household's pairs are counted from its blocks; a family's (one parent, one
-        # birth date) are those among the candidates
+        # the household's pairs are counted from its blocks (KK and dwelling); another
+        # stratum's are those among the candidates
         return [
             max(
                 float(result.stratum_candidates[k]),

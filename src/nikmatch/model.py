@@ -248,7 +248,7 @@ class Model:
         Exact (and same-key) agreement is adjusted by the frequency of the agreeing value;
         with ``right`` given, partial name agreement too (a word left out, a word in common,
         a mistyped word, words reordered) by the frequency of the agreeing *words*
-        (:func:`~nikmatch.comparisons.name_log2_share`)."""
+        (:func:`~nikmatch.comparisons.name_word_agreement`)."""
         adj = np.zeros(levels.shape, dtype=np.float64)
         if right is not None:
             self._word_adjustments(prepared, levels, left, right, adj, extras)
