@@ -191,11 +191,9 @@ def default_blocking_rules(
             rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "birth_day"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
-        # the whole family card: a resident entered twice on one KK with the name and the
-        # birth date both retyped (households are small; a KK of more than 40 is skipped;
-        # with the sex, half the pairs: 209 true pairs for 1.7 million at a million records)
-        by_sex = ("jenis_kelamin",) if bool((prepared.sex > 0).any()) else ()
-        rules.append(BlockOn("no_kk", *by_sex, max_block_size=HOUSEHOLD_BLOCK))
+        # not the whole family card: with the dwelling rules below it found 1 and 21 true
+        # pairs no other rule found, for 0.7 million pairs, at a million records (two
+        # generators); the household stratum counts the card's pairs itself
     if has("alamat") and has("kelurahan"):
         # one dwelling (address, RT/RW, kelurahan) and the name's first letter: a resident
         # entered again at home with another birth date and no mother's name (households are
