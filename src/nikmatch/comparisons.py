@@ -46,8 +46,10 @@ among the defaults; it is kept for users who choose fixed household rules
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -78,6 +80,7 @@ __all__ = [
     "NameComparison",
     "TextComparison",
     "WilayahComparison",
+    "compare_in_parts",
     "comparison_from_dict",
     "default_comparisons",
 ]
@@ -1474,3 +1477,40 @@ def compare(
             out[:, j] = comp.compute(prepared, left, right)
             known[comp.name] = out[:, j]
     return out
+
+
+#: Pairs at or above this many are compared by :func:`compare_in_parts` in two threads.
+PARALLEL_PAIRS = 200_000
+
+
+def compare_in_parts(
+    comparisons: Sequence[Comparison],
+    prepared: Prepared,
+    left: I64,
+    right: I64,
+    *,
+    threads: int = 2,
+) -> npt.NDArray[np.int8]:
+    """:func:`compare`, over many pairs in ``threads`` threads: the first quarter alone (it
+    builds the shared caches: name indexes, term frequencies), the rest in parallel (numpy
+    and rapidfuzz release Python's lock).  Levels are joined in order: the result is
+    :func:`compare`'s, whatever the threads do.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Budi", "Budi", "Ani"] * 3,
+    ...                           "tanggal_lahir": ["1990-01-01"] * 9}))
+    >>> l, r = np.arange(8), np.arange(1, 9)
+    >>> comps = default_comparisons(p)
+    >>> bool((compare_in_parts(comps, p, l, r) == compare(comps, p, l, r)).all())
+    True
+    """
+    if len(left) < PARALLEL_PAIRS or threads < 2:
+        return compare(comparisons, prepared, left, right)
+    bounds = np.linspace(0, len(left), 2 * threads + 1).astype(np.int64)
+    parts = [(left[a:b], right[a:b]) for a, b in itertools.pairwise(bounds)]
+    first = compare(comparisons, prepared, *parts[0])
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        rest = list(pool.map(lambda lr: compare(comparisons, prepared, *lr), parts[1:]))
+    return np.concatenate([first, *rest])
+
