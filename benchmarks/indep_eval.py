@@ -7,6 +7,11 @@ time and peak memory.
 
     python benchmarks/indep_eval.py indep-50k-s1
     python benchmarks/indep_eval.py indep-200k-s1 --json benchmarks/out/indep-200k-s1.json
+    python benchmarks/indep_eval.py indep-50k-s1 --min-precision 0.994 --min-recall 0.8436 \
+        --max-twins 0                                # the CI gate (exit 1 below a floor)
+
+The gate is deterministic (the register is generated from its seed; the matcher is
+deterministic): a floor that fails is a change in what nikmatch finds, not noise.
 """
 
 from __future__ import annotations
@@ -99,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--no-cache", action="store_true", help="generate again, do not pickle")
     parser.add_argument("--show-missed", type=int, default=0, help="print N missed true pairs")
+    parser.add_argument("--min-precision", type=float, default=None, help="gate: exit 1 below")
+    parser.add_argument("--min-recall", type=float, default=None, help="gate: exit 1 below")
+    parser.add_argument("--max-twins", type=int, default=None,
+                        help="gate: exit 1 when more twin pairs are merged")
     args = parser.parse_args(argv)
 
     import nikmatch
@@ -189,7 +198,16 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=2, default=float))
         print(f"\nwrote {args.json}")
-    return 0
+    failed = []
+    if args.min_precision is not None and m.precision < args.min_precision:
+        failed.append(f"precision {m.precision:.4f} < {args.min_precision}")
+    if args.min_recall is not None and m.recall < args.min_recall:
+        failed.append(f"recall {m.recall:.4f} < {args.min_recall}")
+    if args.max_twins is not None and merged.get("twins", 0) > args.max_twins:
+        failed.append(f"twin pairs merged {merged.get('twins', 0)} > {args.max_twins}")
+    for line in failed:
+        print(f"BELOW THRESHOLD: {args.name}: {line}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

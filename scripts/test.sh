@@ -167,6 +167,10 @@ rm -rf docs/_build/html  # a full build every time: an incremental one would not
 if [ "${NIKMATCH_SKIP_ACCURACY:-0}" != "1" ]; then
   step "accuracy gate (benchmarks/accuracy.py --ci vs benchmarks/thresholds.json)"
   "$PY" benchmarks/accuracy.py --ci --timeout "${NIKMATCH_ACCURACY_TIMEOUT:-1200}"
+  # a register from the independent generator (benchmarks/indepgen), every default: floors
+  # measured 2026-12-05 minus 0.005 (docs/guide/benchmarks.md)
+  "$PY" benchmarks/indep_eval.py indep-50k-s1 --min-precision 0.994 --min-recall 0.8436 \
+    --max-twins 0
 else
   skipped "accuracy gate (NIKMATCH_SKIP_ACCURACY=1)"
 fi

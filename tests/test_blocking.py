@@ -605,3 +605,15 @@ def test_a_linked_key_takes_raw_numbers_as_keys() -> None:
     source = np.array([0, 1, 1, 1], dtype=np.int8)
     assert combined_key(keys, ["a", "b"], source=source).tolist() == [0, -1, 0, -1]
     assert combined_key(keys, ["b", "a"], source=source).tolist() == [0, -1, 0, -1]
+
+
+def test_given_pairs_after_word_rules_are_not_produced_twice() -> None:
+    from nikmatch.blocking import GivenPairs, WordBlock
+
+    keys = {"nama_word_start": np.array([0, 2, 4, 5]), "nama_words": np.array([7, 8, 7, 9, 7])}
+    given = GivenPairs(np.array([0, 1]), np.array([1, 2]))
+    rules = [WordBlock("nama", (), pairs_per_record=5), given]
+    left, right = block_pairs(rules, keys, n=3)
+    pairs = sorted(zip(left.tolist(), right.tolist(), strict=True))
+    assert pairs == sorted(set(pairs))
+    assert (1, 2) in pairs

@@ -153,8 +153,8 @@ class WordBlock:
     The words of each record are the prepared key table's ``<column>_words`` (flat word
     codes) and ``<column>_word_start`` (each record's first word, CSR layout; see
     :meth:`~nikmatch.prepare.Prepared.keys`).  A pair of records sharing two words is
-    produced once.  Rules of this kind come after all single-key rules (their pairs are not
-    checked against later rules).
+    produced once.  Rules of this kind come after the single-key rules by default; a rule
+    placed after them (given candidate pairs, say) does not produce their pairs again.
 
     >>> WordBlock("nama", ("birth_year",)).name
     'a word of nama & birth_year'
@@ -575,6 +575,29 @@ def _cached_blocks(
     return blocks
 
 
+def _cached_word_pairs(
+    rule: WordBlock,
+    keys: KeyTable,
+    source: npt.NDArray[np.int8] | None,
+    cache: dict[str, object] | None,
+    *,
+    pop: bool = False,
+) -> tuple[IntArray, IntArray]:
+    """:func:`word_block_pairs`, found once when diagnostics and pair generation share a
+    ``cache`` (``pop`` frees the entry once the pairs are generated)."""
+    name = f"{rule.name} / {rule.max_block_size} / {rule.pairs_per_record}"
+    found = cache.get(name) if cache is not None else None
+    if isinstance(found, tuple):
+        if pop and cache is not None:
+            del cache[name]
+        left, right = found
+        return left, right
+    pairs = word_block_pairs(rule, keys, source)
+    if cache is not None and not pop:
+        cache[name] = pairs
+    return pairs
+
+
 class _Seen:
     """What the earlier rules produced: pairs agreeing on one of their keys (blocks skipped as
     too large excluded), or, for a sorted neighbourhood, pairs at most ``window`` apart in its
@@ -677,9 +700,20 @@ def iter_block_pairs(
     """
     previous_keys = _Seen(capacity=sum(isinstance(r, BlockOn) for r in rules))
     words_seen = np.zeros(0, dtype=np.int64)  # pair codes of earlier WordBlock rules, sorted
+
+    def produced(left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
+        # by an earlier rule: one agreeing on its key, or a word rule (a rule placed after
+        # word rules, such as given candidate pairs, must not repeat their pairs)
+        hit = previous_keys.agree(left, right)
+        if len(words_seen):
+            code = left * n + right
+            at = np.minimum(np.searchsorted(words_seen, code), len(words_seen) - 1)
+            hit |= words_seen[at] == code
+        return hit
+
     for idx, rule in enumerate(rules):
         if isinstance(rule, WordBlock):
-            left, right = word_block_pairs(rule, keys, source)
+            left, right = _cached_word_pairs(rule, keys, source, blocks_cache, pop=True)
             code = left * n + right
             drop = previous_keys.agree(left, right)
             if len(words_seen):
@@ -697,7 +731,7 @@ def iter_block_pairs(
                 gl, gr = np.minimum(gl, gr), np.maximum(gl, gr)
             for lo in range(0, len(gl), chunk_pairs):
                 left, right = gl[lo : lo + chunk_pairs], gr[lo : lo + chunk_pairs]
-                drop = previous_keys.agree(left, right)
+                drop = produced(left, right)
                 if drop.any():
                     left, right = left[~drop], right[~drop]
                 if len(left):
@@ -705,7 +739,7 @@ def iter_block_pairs(
             continue
         if isinstance(rule, SortedNeighbourhood):
             for left, right in _sorted_neighbourhood(rule, keys, source, chunk_pairs):
-                drop = previous_keys.agree(left, right)
+                drop = produced(left, right)
                 if drop.any():
                     left, right = left[~drop], right[~drop]
                 if len(left):
@@ -744,7 +778,7 @@ def iter_block_pairs(
                     # lexsort put source 0 first; ensure orientation
                 if source is None:
                     left, right = np.minimum(left, right), np.maximum(left, right)
-                drop = previous_keys.agree(left, right)
+                drop = produced(left, right)
                 if drop.any():
                     left, right = left[~drop], right[~drop]
                 if len(left):
@@ -895,7 +929,7 @@ def blocking_diagnostics(
     previous = _Seen(capacity=sum(isinstance(r, BlockOn) for r in rules)) if count_new else None
     for rule in rules:
         if isinstance(rule, WordBlock):
-            left, right = word_block_pairs(rule, keys, source)
+            left, right = _cached_word_pairs(rule, keys, source, blocks_cache)
             new_pairs = (
                 int((~previous.agree(left, right)).sum())
                 if previous is not None and len(previous)

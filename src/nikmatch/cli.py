@@ -962,7 +962,8 @@ def _pairs_table(
         ["match_weight", "row_l", "row_r"], ascending=[False, True, True], kind="stable"
     )
     out: pd.DataFrame = pairs[
-        ["id_l", "id_r", "match_probability", "match_weight", "ambiguous", "sound_alike"]
+        ["id_l", "id_r", "match_probability", "match_weight", "ambiguous", "sound_alike",
+         "kept_apart"]
     ].reset_index(drop=True)
     out["stratum"] = pairs["stratum"].to_numpy(dtype=object)
     for side, frame, shown, ids in (

@@ -70,10 +70,14 @@ class Clustering:
     one of its records matches, about as strongly (within :data:`AMBIGUITY_BITS`), a record the
     model holds apart from the pair's other record (twins, say).  Such a pair joins no cluster
     and is not a match to act on: which of the two people the record is, a person decides.
+    ``kept_apart``, per matched pair: not ambiguous, yet its two records ended in two clusters,
+    since joining them would have put two records the model holds apart in one person (the
+    record matches one twin more strongly than the other); not a match to act on either.
     """
 
     labels: I64
     ambiguous: npt.NDArray[np.bool_]
+    kept_apart: npt.NDArray[np.bool_] | None = None
 
 
 def cluster_pairs(
@@ -137,14 +141,21 @@ def cluster_matches(
     ... )
     >>> found.labels.tolist(), found.ambiguous.tolist()
     ([0, 1, 2], [True, True])
+    >>> # ... more strongly to 1: it joins 1, and its match to 2 is kept apart
+    >>> found = cluster_matches(
+    ...     3, np.array([0, 0]), np.array([1, 2]), np.array([30.0, 20.0]), scorer=scorer
+    ... )
+    >>> found.labels.tolist(), found.ambiguous.tolist(), found.kept_apart.tolist()
+    ([0, 0, 1], [False, False], [False, True])
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     weights = np.asarray(weights, dtype=np.float64)
     labels = _components(n, left, right)
     ambiguous = np.zeros(len(left), dtype=bool)
+    kept_apart = np.zeros(len(left), dtype=bool)
     if n == 0:
-        return Clustering(labels, ambiguous)
+        return Clustering(labels, ambiguous, kept_apart)
     sizes = np.bincount(labels)
     suspicious = (
         np.flatnonzero(sizes >= 3)
@@ -186,7 +197,7 @@ def cluster_matches(
         for g in np.flatnonzero(visit).tolist():
             members = groups[g]
             in_comp = edge_order[e_starts[g] : e_ends[g]]
-            new_labels, unsure = _split_component(
+            new_labels, unsure, apart = _split_component(
                 members,
                 left[in_comp],
                 right[in_comp],
@@ -197,11 +208,12 @@ def cluster_matches(
                 None if parts is None else parts[in_comp],
             )
             ambiguous[in_comp] = unsure
+            kept_apart[in_comp] = apart
             # new_labels: 0..k-1 per member; keep 0 as the old label
             for k in range(1, int(new_labels.max()) + 1):
                 labels[members[new_labels == k]] = next_label
                 next_label += 1
-    return Clustering(_dense_by_first(labels), ambiguous)
+    return Clustering(_dense_by_first(labels), ambiguous, kept_apart)
 
 
 def _split_component(
@@ -213,7 +225,7 @@ def _split_component(
     min_internal_weight: float,
     max_cluster_size: int,
     parts: F64 | None = None,
-) -> tuple[I64, npt.NDArray[np.bool_]]:
+) -> tuple[I64, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Rebuild the component from its strongest matches down (Kruskal's order), joining two
     groups only when no two of their members have a very negative direct weight (the ``triu``
     order of ``direct``) and the joined group is not too large.
@@ -225,7 +237,9 @@ def _split_component(
     about equally well (within :data:`AMBIGUITY_BITS`) joins neither: which of the two it is
     is for a person to decide, not for the order of two equal weights.
 
-    Returns the new labels (0..k-1 per member) and, per edge, whether it was ambiguous.
+    Returns the new labels (0..k-1 per member) and, per edge, whether it was ambiguous and
+    whether it was left out as it would have joined two people held apart (groups only grow,
+    so such an edge stays between two clusters).
     """
     k = len(members)
     order_m = np.argsort(members)
@@ -241,6 +255,7 @@ def _split_component(
     ambiguous = (
         _ambiguous_edges(el, er, weights, bad, parts) if has_bad else np.zeros(len(el), bool)
     )
+    apart = np.zeros(len(el), dtype=bool)
     group = list(range(k))  # each member's group
     held: dict[int, list[int]] = {i: [i] for i in range(k)}  # each group's members
     for e in np.argsort(-weights, kind="stable").tolist():  # strongest first
@@ -253,6 +268,7 @@ def _split_component(
         if len(in_a) + len(in_b) > max_cluster_size:
             continue
         if has_bad and bad[np.ix_(in_a, in_b)].any():
+            apart[e] = True
             continue  # would put two records the model holds apart in one person
         if len(in_a) < len(in_b):  # the smaller group joins the larger one
             a, b, in_a, in_b = b, a, in_b, in_a
@@ -262,7 +278,7 @@ def _split_component(
         del held[b]
     dense, _ = pd.factorize(np.asarray(group, dtype=np.int64))
     out: I64 = dense.astype(np.int64)
-    return out, ambiguous
+    return out, ambiguous, apart
 
 
 #: A record whose matches to two people the model holds apart are within this many bits of

@@ -29,7 +29,8 @@ Kinds (``kind`` attribute) and their levels:
 Members of one household are not told apart by fixed rules: the model weighs pairs on one KK
 or at one address in a stratum of their own (:mod:`nikmatch.strata`), against how members of
 one family agree.  The ``household`` comparison, with its fixed veto weights, is no longer
-among the defaults; it is kept so that models saved with it still load and score.
+among the defaults; it is kept for users who choose fixed household rules
+(``comparisons=[..., HouseholdComparison()]``).
 
 >>> import pandas as pd
 >>> from nikmatch.prepare import prepare
@@ -39,14 +40,16 @@ among the defaults; it is kept so that models saved with it still load and score
 >>> NameComparison("nama").compute(p, l, r).tolist()
 [10, 1]
 >>> DateComparison("tanggal_lahir").compute(p, l, r).tolist()
-[5, 6]
+[6, 7]
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -78,6 +81,7 @@ __all__ = [
     "NameComparison",
     "TextComparison",
     "WilayahComparison",
+    "compare_in_parts",
     "comparison_from_dict",
     "default_comparisons",
 ]
@@ -219,9 +223,7 @@ def _word_source(prepared: Prepared) -> int | None:
     return None if prepared.source is None else 1
 
 
-def _name_index(
-    prepared: Prepared, column: str, names: Sequence[str] | None = None
-) -> NameIndex:
+def _name_index(prepared: Prepared, column: str, names: Sequence[str] | None = None) -> NameIndex:
     """An index of a column's distinct names (built once per prepared frame), or of just
     ``names`` (not cached), with the column's word frequencies (on the register's side when
     linking) so that a rare word is told from a name in common use."""
@@ -243,9 +245,7 @@ def _name_index(
     return built
 
 
-def _local_codes(
-    prepared: Prepared, column: str, ca: I64, cb: I64
-) -> tuple[NameIndex, I64, I64]:
+def _local_codes(prepared: Prepared, column: str, ca: I64, cb: I64) -> tuple[NameIndex, I64, I64]:
     """The name index to compare codes ``ca``/``cb`` with, and the codes into it: the
     column's index when the column is compared broadly (deduplication); for a short list
     against a large register, an index of just the names in these pairs, so a million
@@ -258,9 +258,7 @@ def _local_codes(
     return _name_index(prepared, column), ca, cb
 
 
-def _name_detail(
-    prepared: Prepared, column: str, ca: I64, cb: I64
-) -> tuple[I8, F64, I64]:
+def _name_detail(prepared: Prepared, column: str, ca: I64, cb: I64) -> tuple[I8, F64, I64]:
     """:class:`NameComparison` levels of distinct name pairs (codes, none missing, none
     equal): the agreement level of :func:`~nikmatch.names.name_agreement`, refined by what
     the names' words share (:meth:`~nikmatch.names.NameIndex.overlap`); and, per pair, the
@@ -298,6 +296,10 @@ def _name_detail(
     lv[both_sides & (lv <= Name.VERY_SIMILAR)] = Name.PARTLY
     lv[one_side & (lv < Name.OMITTED)] = Name.OMITTED
     lv[full & ~reordered] = np.where(ov.rare_slip[full & ~reordered], Name.SLIP, Name.TWO_NAMES)
+    # a word one letter from another name in use says "two names" whatever else differs
+    # (``lina wijaya`` / ``linda w``: twins, one written with an initial)
+    named = (ov.slips > 0) & ~ov.rare_slip & ~reordered
+    lv[named & (lv > Name.TWO_NAMES)] = Name.TWO_NAMES
     # words joined or split differently, perhaps with one slip (``muhammadramadhan``)
     joined = index.joined_differently(ra, rb)
     lv[joined & (lv < Name.SLIP)] = Name.SLIP
@@ -308,9 +310,7 @@ def _name_detail(
     return out, share, agreeing
 
 
-def name_word_agreement(
-    prepared: Prepared, column: str, left: I64, right: I64
-) -> tuple[F64, I64]:
+def name_word_agreement(prepared: Prepared, column: str, left: I64, right: I64) -> tuple[F64, I64]:
     """Per pair of records: log2 of the share of records whose name holds the words the two
     names agree on (:attr:`~nikmatch.names.overlap.Overlap.log2_share`), and how many words
     agree (0 where a name is missing or equal, or where the names are the same words written
@@ -333,6 +333,34 @@ def name_word_agreement(
     share[ok] = pair_share[inv]
     count[ok] = pair_count[inv]
     return share, count
+
+
+def name_respelt_rarely(
+    prepared: Prepared, column: str, left: I64, right: I64
+) -> npt.NDArray[np.bool_]:
+    """Per pair of records: whether their names share a word spelt two ways, one spelling a
+    rare word that differs from the other as a keyboard slips, not as names differ
+    (:meth:`~nikmatch.names.NameIndex.respelt_rarely`): ``raihan dirgantara`` /
+    ``raihan dirggantara`` is one name mistyped, ``nayla`` / ``naila`` two names.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Raihan Dirgantara"] * 6 + ["Raihan Dirggantara"],
+    ...                           "tanggal_lahir": ["2011-05-27"] * 7}))
+    >>> name_respelt_rarely(p, "nama", np.array([0, 0]), np.array([6, 1])).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(left), dtype=bool)
+    if column not in prepared.codes:
+        return out
+    codes = prepared.codes[column]
+    cl, cr = codes[left], codes[right]
+    ok = np.flatnonzero((cl >= 0) & (cr >= 0) & (cl != cr))
+    if len(ok):
+        ul, ur, inv = _distinct_pairs(cl[ok], cr[ok])
+        index, la, lb = _local_codes(prepared, column, ul, ur)
+        out[ok] = index.respelt_rarely(la, lb)[inv]
+    return out
 
 
 def word_reference(prepared: Prepared, column: str) -> float:
@@ -395,7 +423,17 @@ class NameComparison(Comparison):
         "exact (normalised)",
     )
     m_prior: ClassVar[tuple[float, ...] | None] = (
-        0.0, 0.03, 0.04, 0.04, 0.01, 0.05, 0.05, 0.08, 0.02, 0.13, 0.55,
+        0.0,
+        0.03,
+        0.04,
+        0.04,
+        0.01,
+        0.05,
+        0.05,
+        0.08,
+        0.02,
+        0.13,
+        0.55,
     )
     #: level numbers, for code that reads levels: one place to change when a level is added
     DIFFERENT: ClassVar[int] = 1
@@ -460,14 +498,16 @@ class NameComparison(Comparison):
 @dataclass(frozen=True)
 class DateComparison(Comparison):
     """Birth dates: exact (weaker on default dates), swap, a slip in the day or month, a slip
-    in the year, within a year.
+    in the year, the same year with one date a default, within a year.
 
     A slip in the *day or month* (the same year) and a slip in the *year* (the same day and
     month: one digit, one year off, two digits swapped) are two levels: two brothers may be
     born on one day of two years, never a few days apart, so the first says "one person"
-    far more than the second inside a family.
+    far more than the second inside a family.  A default date (1 January, 1 July, 31 December)
+    is what the register holds when the day was not known: against any date of the same year
+    it is a level of its own, weighed by EM like the others, not "within a year".
 
-    >>> DateComparison("tanggal_lahir").level_labels[5]
+    >>> DateComparison("tanggal_lahir").level_labels[6]
     'day and month swapped'
     """
 
@@ -476,25 +516,37 @@ class DateComparison(Comparison):
         "missing",
         "different",
         "within one year",
+        "the same year, one date a default (1 Jan / 1 Jul / 31 Dec)",
         "the year mistyped (the same day and month)",
         "a digit of the day or month mistyped (the same year)",
         "day and month swapped",
         "exact, on a default date (1 Jul / 31 Dec / 1 Jan)",
         "exact",
     )
-    m_prior: ClassVar[tuple[float, ...] | None] = (0.0, 0.02, 0.02, 0.05, 0.05, 0.03, 0.05, 0.78)
-    tf_levels: ClassVar[Mapping[int, str]] = {7: "tanggal_lahir", 6: "tanggal_lahir"}
-    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset({6})
+    m_prior: ClassVar[tuple[float, ...] | None] = (
+        0.0,
+        0.02,
+        0.02,
+        0.03,
+        0.05,
+        0.05,
+        0.03,
+        0.05,
+        0.75,
+    )
+    tf_levels: ClassVar[Mapping[int, str]] = {8: "tanggal_lahir", 7: "tanggal_lahir"}
+    tf_placeholder_levels: ClassVar[frozenset[int]] = frozenset({7})
     #: level numbers (see :class:`NameComparison`)
     DIFFERENT: ClassVar[int] = 1
     WITHIN_YEAR: ClassVar[int] = 2
-    YEAR_SLIP: ClassVar[int] = 3
-    DAY_SLIP: ClassVar[int] = 4
-    SWAPPED: ClassVar[int] = 5
-    EXACT_DEFAULT: ClassVar[int] = 6
-    EXACT: ClassVar[int] = 7
+    DEFAULT_YEAR: ClassVar[int] = 3
+    YEAR_SLIP: ClassVar[int] = 4
+    DAY_SLIP: ClassVar[int] = 5
+    SWAPPED: ClassVar[int] = 6
+    EXACT_DEFAULT: ClassVar[int] = 7
+    EXACT: ClassVar[int] = 8
     #: the lowest level of a date one slip from the other (either kind)
-    ONE_DIGIT: ClassVar[int] = 3
+    ONE_DIGIT: ClassVar[int] = 4
 
     def tf_scope(self, prepared: Prepared, level: int) -> npt.NDArray[np.bool_] | None:
         """Exact agreement on a default date and on any other date have their own
@@ -545,6 +597,7 @@ class DateComparison(Comparison):
         near = np.abs(dl[rest].astype(np.int64) - dr[rest].astype(np.int64)) <= 366
         lv = np.full(len(rest), self.DIFFERENT, dtype=np.int8)
         lv[near] = self.WITHIN_YEAR
+        lv[same_year & (table.default[rl] | table.default[rr])] = self.DEFAULT_YEAR
         lv[same_day & (slip | one_off)] = self.YEAR_SLIP
         lv[same_year & slip] = self.DAY_SLIP
         lv[swap] = self.SWAPPED
@@ -977,9 +1030,7 @@ def _address_digits(prepared: Prepared) -> I64:
     return out
 
 
-def _two_names(
-    part: str, word: str, common: frozenset[str], beside: Sequence[str] = ()
-) -> bool:
+def _two_names(part: str, word: str, common: frozenset[str], beside: Sequence[str] = ()) -> bool:
     """Whether ``part``, found at the start or end of ``word``, is another name rather than
     ``word`` written joined with another word: both are names in ``common`` use and what is
     left is 3+ letters that are neither a name in common use nor one of the words ``beside``
@@ -1159,12 +1210,10 @@ def _has_distinct_word(
         return not (hosts and all(_two_names(x, w, common) for w in hosts))
 
     lonely_a = any(
-        not inside(x, joined_b, only_b) and not any(same_name(x, y) for y in only_b)
-        for x in only_a
+        not inside(x, joined_b, only_b) and not any(same_name(x, y) for y in only_b) for x in only_a
     )
     lonely_b = any(
-        not inside(y, joined_a, only_a) and not any(same_name(y, x) for x in only_a)
-        for y in only_b
+        not inside(y, joined_a, only_a) and not any(same_name(y, x) for x in only_a) for y in only_b
     )
     return lonely_a and lonely_b
 
@@ -1326,7 +1375,7 @@ class HouseholdComparison(Comparison):
         short_of_key = (name_lv >= Name.DIFFERENT) & (name_lv <= Name.REORDERED)
         twins |= kk & dates_ok & (date_lv >= Date.EXACT_DEFAULT) & short_of_key
         gap = np.abs(dl.astype(np.int64) - dr.astype(np.int64)) >= 12 * 365
-        unrelated_dates = date_lv <= Date.WITHIN_YEAR
+        unrelated_dates = date_lv <= Date.DEFAULT_YEAR  # a default date tells no relation
         parent = house & dates_ok & gap & (name_lv >= Name.REORDERED) & unrelated_dates
         # children of one parent born on unrelated dates are siblings, wherever they live now;
         # a default date (1 Jan, 1 Jul, 31 Dec) may stand in for an unknown one, so it is no sign
@@ -1336,7 +1385,8 @@ class HouseholdComparison(Comparison):
         # with a mistyped date, not a brother or sister: parents do not give two living
         # children one name.  Apart, the same name and parent's name on dates a year apart
         # are still two people (a parent's name is shared by many; so are common names).
-        one_name = (date_lv == Date.WITHIN_YEAR) & (name_lv >= Name.KEY)
+        within_year = (date_lv == Date.WITHIN_YEAR) | (date_lv == Date.DEFAULT_YEAR)
+        one_name = within_year & (name_lv >= Name.KEY)
         family = dates_ok & unrelated_dates & ~(house & one_name) & (house | (mo & ~on_default))
         lv = np.zeros(len(idx), dtype=np.int8)
         lv[house] = 1
@@ -1440,3 +1490,40 @@ def compare(
             out[:, j] = comp.compute(prepared, left, right)
             known[comp.name] = out[:, j]
     return out
+
+
+#: Pairs at or above this many are compared by :func:`compare_in_parts` in two threads.
+PARALLEL_PAIRS = 200_000
+
+
+def compare_in_parts(
+    comparisons: Sequence[Comparison],
+    prepared: Prepared,
+    left: I64,
+    right: I64,
+    *,
+    threads: int = 2,
+) -> npt.NDArray[np.int8]:
+    """:func:`compare`, over many pairs in ``threads`` threads: the first quarter alone (it
+    builds the shared caches: name indexes, term frequencies), the rest in parallel (numpy
+    and rapidfuzz release Python's lock).  Levels are joined in order: the result is
+    :func:`compare`'s, whatever the threads do.
+
+    >>> import pandas as pd
+    >>> from nikmatch.prepare import prepare
+    >>> p = prepare(pd.DataFrame({"nama": ["Budi", "Budi", "Ani"] * 3,
+    ...                           "tanggal_lahir": ["1990-01-01"] * 9}))
+    >>> l, r = np.arange(8), np.arange(1, 9)
+    >>> comps = default_comparisons(p)
+    >>> bool((compare_in_parts(comps, p, l, r) == compare(comps, p, l, r)).all())
+    True
+    """
+    if len(left) < PARALLEL_PAIRS or threads < 2:
+        return compare(comparisons, prepared, left, right)
+    bounds = np.linspace(0, len(left), 2 * threads + 1).astype(np.int64)
+    parts = [(left[a:b], right[a:b]) for a, b in itertools.pairwise(bounds)]
+    first = compare(comparisons, prepared, *parts[0])
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        rest = list(pool.map(lambda lr: compare(comparisons, prepared, *lr), parts[1:]))
+    return np.concatenate([first, *rest])
+

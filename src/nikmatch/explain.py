@@ -217,8 +217,10 @@ def explain_pair(
             u_j = near_u if near and near_u is not None else fitted.u[j]  # type: ignore[assignment]
             own_m = fitted.m[j]
             m_j = own_m if own_m is not None else m_j
-        shown = lv and comp.fixed_weights is None and not (
-            fitted is not None and comp.name in fitted.stratum.defining
+        shown = (
+            lv
+            and comp.fixed_weights is None
+            and not (fitted is not None and comp.name in fitted.stratum.defining)
         )
         rows.append(
             {
@@ -292,6 +294,9 @@ LEVEL_LABELS_ID: dict[str, str] = {
         "kata sama, satu salah ketik (kata yang tidak dipakai orang lain)"
     ),
     "the year mistyped (the same day and month)": "tahun salah ketik (tanggal dan bulan sama)",
+    "the same year, one date a default (1 Jan / 1 Jul / 31 Dec)": (
+        "tahun sama, satu tanggal bawaan (1 Jan / 1 Jul / 31 Des)"
+    ),
     "a digit of the day or month mistyped (the same year)": (
         "satu angka tanggal atau bulan salah ketik (tahun sama)"
     ),

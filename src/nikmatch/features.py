@@ -12,7 +12,7 @@ recordlinkage, which pins pandas < 3 and is therefore an optional extra.
 ...                    "tanggal_lahir": ["1990-01-02", "02-01-1990", "1985-05-05"]})
 >>> pairs = pd.MultiIndex.from_tuples([(0, 1), (0, 2)])
 >>> comparison_features(df, pairs)[["nama", "tanggal_lahir"]].to_dict("list")
-{'nama': [10, 1], 'tanggal_lahir': [7, 1]}
+{'nama': [10, 1], 'tanggal_lahir': [8, 1]}
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ from nikmatch.stages import (
     HOUSEHOLD_BLOCK,
     KEEP_PROBABILITY,
     KEPT_APART,
+    KEPT_APART_NOTE,
     POSSIBLE_SIBLINGS,
     SOUND_ALIKE_NOTE,
     STRATUM_KEEP_BITS,
@@ -85,6 +86,7 @@ __all__ = [
     "HOUSEHOLD_BLOCK",
     "KEEP_PROBABILITY",
     "KEPT_APART",
+    "KEPT_APART_NOTE",
     "POSSIBLE_SIBLINGS",
     "SOUND_ALIKE_NOTE",
     "STRATUM_KEEP_BITS",
@@ -118,9 +120,7 @@ class _Scored:
     #: per pair: 1-based index of the model's stratum it is weighed in, 0 for none
     stratum: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
     #: candidate pairs (kept or not) in no stratum and in each stratum
-    stratum_candidates: npt.NDArray[np.int64] = field(
-        default_factory=lambda: np.zeros(1, np.int64)
-    )
+    stratum_candidates: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
 
 
 #: One scored chunk: rule index, candidates in it, and the kept pairs' positions, evidence,
@@ -253,6 +253,7 @@ def _pairs_frame(
     data["row_r"] = right
     data["ambiguous"] = np.zeros(len(left), dtype=bool)  # set by clustering (see DedupeResult)
     data["sound_alike"] = np.zeros(len(left), dtype=bool)  # ... and why (see _sound_alike)
+    data["kept_apart"] = np.zeros(len(left), dtype=bool)  # ... or kept apart by clustering
     frame: pd.DataFrame = pd.DataFrame(data)
     return frame
 
@@ -329,8 +330,9 @@ class _ResultBase:
         rows_l, rows_r = held["row_l"].to_numpy(), held["row_r"].to_numpy()
         hit = (np.minimum(rows_l, rows_r) == lo) & (np.maximum(rows_l, rows_r) == hi)
         if bool(hit.any()):
-            alike = bool(sound_alike(self.model, held[hit]).any())
-            note = SOUND_ALIKE_NOTE if alike else AMBIGUOUS_NOTE
+            alike = bool(sound_alike(self.model, held[hit], self.prepared).any())
+            apart = "kept_apart" in held.columns and bool(held.loc[hit, "kept_apart"].any())
+            note = SOUND_ALIKE_NOTE if alike else KEPT_APART_NOTE if apart else AMBIGUOUS_NOTE
             explanation = replace(explanation, notes=(*explanation.notes, note))
         return explanation
 
@@ -658,12 +660,14 @@ def _cluster_above(result: _ResultBase, *, survivors: bool) -> ClusterOutcome:
     equally well (or one register record two such list records) is ambiguous there too."""
     pairs = result.pairs
     above = pairs["match_probability"].to_numpy() >= result.threshold
-    alike = above & sound_alike(result.model, pairs)
+    alike = above & sound_alike(result.model, pairs, result.prepared)
     matches = pairs[above & ~alike]
     found = cluster_stage(
         result.model, result.prepared, matches, tf_source=result._tf_source, survivors=survivors
     )
-    pairs.loc[above & ~alike, "ambiguous"] = found.ambiguous
+    apart = found.kept_apart if found.kept_apart is not None else np.zeros(len(matches), bool)
+    pairs.loc[above & ~alike, "ambiguous"] = found.ambiguous | apart
+    pairs.loc[above & ~alike, "kept_apart"] = apart
     pairs.loc[alike, "ambiguous"] = True
     pairs.loc[alike, "sound_alike"] = True
     return found
@@ -676,9 +680,7 @@ def _link_clusters(result: _ResultBase, list_index: pd.Index, n_list: int) -> pd
     best_id = best["id_r"].reindex(rows)
     best_p = best["match_probability"].reindex(rows)
     n_matches = np.bincount(matches["row_l"].to_numpy(dtype=np.int64), minlength=n_list)
-    n_ambiguous = np.bincount(
-        result.ambiguous["row_l"].to_numpy(dtype=np.int64), minlength=n_list
-    )
+    n_ambiguous = np.bincount(result.ambiguous["row_l"].to_numpy(dtype=np.int64), minlength=n_list)
     frame: pd.DataFrame = pd.DataFrame(
         {
             "best_id": best_id.to_numpy(dtype=object),
@@ -771,7 +773,7 @@ def _run(
             diagnostics["new_pairs"] = result.per_rule
         return result
 
-    # pairs of this job in each stratum (one household, one family): their prior's denominator
+    # pairs of this job in each stratum (one household): their prior's denominator
     counted_totals = stratum_pair_totals(prepared, [f.stratum for f in fitted.strata])
 
     def priors(result: _Scored, current: Model) -> JobPriors:

@@ -27,12 +27,10 @@ once and reuses it, and a Spark job ships it to every partition.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +45,7 @@ from nikmatch.comparisons import (
     ExactComparison,
     NameComparison,
     compare,
+    compare_in_parts,
     comparison_from_dict,
     name_word_agreement,
     word_reference,
@@ -248,7 +247,7 @@ class Model:
         Exact (and same-key) agreement is adjusted by the frequency of the agreeing value;
         with ``right`` given, partial name agreement too (a word left out, a word in common,
         a mistyped word, words reordered) by the frequency of the agreeing *words*
-        (:func:`~nikmatch.comparisons.name_log2_share`)."""
+        (:func:`~nikmatch.comparisons.name_word_agreement`)."""
         adj = np.zeros(levels.shape, dtype=np.float64)
         if right is not None:
             self._word_adjustments(prepared, levels, left, right, adj, extras)
@@ -749,17 +748,7 @@ def estimate_u(
     same/different comparisons (:class:`ExactComparison`) exactly from value counts."""
     rng = np.random.default_rng(seed)
     left, right = _random_pairs(prepared, n_pairs, rng)
-    if len(left) > 200_000:
-        # two threads over quarters (numpy and rapidfuzz release the GIL); the first quarter
-        # alone builds the shared caches; levels are joined in order, so the result is the same
-        bounds = np.linspace(0, len(left), 5).astype(np.int64)
-        parts = [(left[a:b], right[a:b]) for a, b in itertools.pairwise(bounds)]
-        first = compare(comparisons, prepared, *parts[0])
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            rest = list(pool.map(lambda lr: compare(comparisons, prepared, *lr), parts[1:]))
-        levels = np.concatenate([first, *rest])
-    else:
-        levels = compare(comparisons, prepared, left, right)
+    levels = compare_in_parts(comparisons, prepared, left, right)
     out: list[F64] = []
     for j, comp in enumerate(comparisons):
         counts = np.bincount(levels[:, j], minlength=comp.n_levels)[: comp.n_levels].astype(
@@ -913,7 +902,7 @@ def train(
         if len(left) == 0:
             runs_info.append({"rule": block.rule.name, "pairs": 0})
             continue
-        levels = compare(comps, prepared, left, right)
+        levels = compare_in_parts(comps, prepared, left, right)
         if held:  # one household or family: not independent evidence, weighed apart
             apart = stratum_of(held, comps, prepared, levels, left) == 0
             levels = levels[apart]

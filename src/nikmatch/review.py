@@ -42,6 +42,7 @@ from nikmatch.explain import reasons_text
 from nikmatch.linker import (
     AMBIGUOUS_NOTE,
     KEPT_APART,
+    KEPT_APART_NOTE,
     POSSIBLE_SIBLINGS,
     SOUND_ALIKE_NOTE,
     DedupeResult,
@@ -106,6 +107,12 @@ _SOUND_ALIKE_ID = (
     "satu orang tercatat dua kali; periksa KK"
 )
 
+#: The note of a pair above the threshold that clustering kept in two clusters.
+_KEPT_APART_ID = (
+    "Tidak digabung: salah satu catatan lebih kuat cocok dengan catatan lain yang oleh model "
+    "dianggap orang berbeda (mis. kembar); periksa keduanya"
+)
+
 _NOTES = (
     (
         AMBIGUOUS_NOTE,
@@ -163,13 +170,17 @@ def _values(frame: pd.DataFrame, column: str | None, ids: Sequence[Any]) -> list
 
 
 def _note_texts(
-    recommendations: Iterable[str], ambiguous: bool, alike: bool = False
+    recommendations: Iterable[str], ambiguous: bool, alike: bool = False, apart: bool = False
 ) -> tuple[str, str]:
     found_id: list[str] = []
     found_en: list[str] = []
     if alike:  # ambiguous because the names sound alike, not for an equal match elsewhere
         found_id.append(_SOUND_ALIKE_ID)
         found_en.append("Sound-alike names: " + SOUND_ALIKE_NOTE)
+        ambiguous = False
+    elif apart:  # held out of the matches: a stronger match elsewhere is another person
+        found_id.append(_KEPT_APART_ID)
+        found_en.append("Kept apart: " + KEPT_APART_NOTE)
         ambiguous = False
     text = " ".join(recommendations).lower()
     for note, in_id, in_en in _NOTES:
@@ -206,10 +217,11 @@ def _assemble(
         if "ambiguous" in pairs.columns
         else np.zeros(n, dtype=bool),
     }
-    alike = (
-        pairs["sound_alike"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
-        if "sound_alike" in pairs.columns
+    alike, apart = (
+        pairs[c].astype(str).str.lower().isin(["true", "1"]).to_numpy()
+        if c in pairs.columns
         else np.zeros(n, dtype=bool)
+        for c in ("sound_alike", "kept_apart")
     )
     shown = [f for f in SHOWN_FIELDS if f in fields_l or f in fields_r]
     for field in shown:
@@ -227,7 +239,10 @@ def _assemble(
     side = ["B" if mode == "link" else "A"] * n
     survivor_nik = list(out["nik_b"] if mode == "link" and "nik_b" in out else [""] * n)
     kecamatan = list(out.get("kecamatan_b" if mode == "link" else "kecamatan_a", [""] * n))
-    notes = [_note_texts([], bool(a), bool(alike[i])) for i, a in enumerate(out["ambiguous"])]
+    notes = [
+        _note_texts([], bool(a), bool(alike[i]), bool(apart[i]))
+        for i, a in enumerate(out["ambiguous"])
+    ]
     if clusters is not None and mode == "dedupe" and len(clusters):
         cid = clusters["cluster_id"].reindex(ids_l).tolist()
         cluster_ids = [_text(v) for v in cid]
@@ -258,7 +273,9 @@ def _assemble(
             rec_l = rec.reindex(ids_l).fillna("").tolist()
             rec_r = rec.reindex(ids_r).fillna("").tolist()
             notes = [
-                _note_texts([rec_l[i], rec_r[i]], bool(out["ambiguous"][i]), bool(alike[i]))
+                _note_texts(
+                    [rec_l[i], rec_r[i]], bool(out["ambiguous"][i]), bool(alike[i]), bool(apart[i])
+                )
                 for i in range(n)
             ]
     if not any(survivor_nik) and "nik_a" in out:

@@ -40,6 +40,7 @@ from nikmatch.comparisons import (
     NameComparison,
     NIKComparison,
     compare,
+    name_respelt_rarely,
 )
 from nikmatch.dates import MISSING_DAY
 from nikmatch.model import Model, estimate_lambda
@@ -51,6 +52,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "KEEP_PROBABILITY",
     "KEPT_APART",
+    "KEPT_APART_NOTE",
     "POSSIBLE_SIBLINGS",
     "SOUND_ALIKE_NOTE",
     "STRATUM_KEEP_BITS",
@@ -157,6 +159,13 @@ def default_blocking_rules(
             # a mistyped birth date and a changed name at once: the mother, the year and the
             # name's first letter remain (without the letter: 10 million pairs at 1M records)
             rules.append(BlockOn("nama_ibu_key", "birth_year", "initial"))
+            # ... or the birthday without its year: the year retyped and the name changed
+            # beyond its keys at once (a word dropped, a slip in the first letters); blocks
+            # are a mother's children of one sex born on one day of the year (generated
+            # registers at a million records: +1.2 million pairs, blocking recall +1.5 to
+            # +3.6 points)
+            sex = ("jenis_kelamin",) if has("jenis_kelamin") else ()
+            rules.append(BlockOn("nama_ibu_key", "birth_day", *sex))
     if has("nama_ayah") and has("tanggal_lahir"):
         # the same name and birthday, the year mistyped and a parent's name slipped: with the
         # father's name to tell namesakes apart (+30 true pairs, no false one at a million
@@ -180,18 +189,19 @@ def default_blocking_rules(
             rules.append(BlockOn("nama_ibu_key", "nama_ayah_key", "birth_day"))
     if has("no_kk"):
         rules.append(BlockOn("no_kk", "given_key"))
-        # the whole family card: a resident entered twice on one KK with the name and the
-        # birth date both retyped (households are small; a KK of more than 40 is skipped;
-        # with the sex, half the pairs: 209 true pairs for 1.7 million at a million records)
-        by_sex = ("jenis_kelamin",) if has("jenis_kelamin") else ()
-        rules.append(BlockOn("no_kk", *by_sex, max_block_size=HOUSEHOLD_BLOCK))
+        # not the whole family card: with the dwelling rules below it found 1 and 21 true
+        # pairs no other rule found, for 0.7 million pairs, at a million records (two
+        # generators); the household stratum counts the card's pairs itself
     if has("alamat") and has("kelurahan"):
         # one dwelling (address, RT/RW, kelurahan) and the name's first letter: a resident
         # entered again at home with another birth date and no mother's name (households are
         # small, so this stays near one pair per record at a million records)
         at_home = [f for f in ("alamat", "rt", "rw", "kelurahan") if has(f)]
         rules.append(BlockOn(*at_home, "initial"))
-        rules.append(BlockOn(*at_home, max_block_size=HOUSEHOLD_BLOCK))
+        if not has("no_kk"):
+            # the whole dwelling stands in for the family card where there is none (with one,
+            # it added 0.9 million pairs at a million records and next to no true pair)
+            rules.append(BlockOn(*at_home, max_block_size=HOUSEHOLD_BLOCK))
         if has("tanggal_lahir"):  # the same story at home (0.01 new pairs a record at 1M)
             rules.append(BlockOn(*at_home, "birth_year"))
             rules.append(BlockOn(*at_home, "birth_day"))
@@ -449,13 +459,15 @@ def score_positions(
 @dataclass(frozen=True)
 class ClusterOutcome:
     """What :func:`cluster_stage` found: per record ``labels`` (cluster ids, 0.., in order
-    of each cluster's first record); per match given, ``ambiguous``; per record (a
-    deduplication only), ``survivor`` and ``recommendation``."""
+    of each cluster's first record); per match given, ``ambiguous`` and ``kept_apart``
+    (:class:`~nikmatch.cluster.Clustering`); per record (a deduplication only), ``survivor``
+    and ``recommendation``."""
 
     labels: I64
     ambiguous: npt.NDArray[np.bool_]
     survivor: npt.NDArray[np.bool_] | None = None
     recommendation: npt.NDArray[np.object_] | None = None
+    kept_apart: npt.NDArray[np.bool_] | None = None
 
 
 def cluster_stage(
@@ -488,7 +500,7 @@ def cluster_stage(
         min_internal_weight=min_internal_weight,
     )
     if not survivors:
-        return ClusterOutcome(found.labels, found.ambiguous)
+        return ClusterOutcome(found.labels, found.ambiguous, kept_apart=found.kept_apart)
     labels = found.labels
     if prepared.n:
         survivor, rec = _survivors(prepared, labels)
@@ -496,15 +508,20 @@ def cluster_stage(
         survivor, rec = np.zeros(0, bool), np.zeros(0, object)
     _note_kept_apart(rec, labels, matches)
     _note_possible_siblings(rec, labels, model, prepared, matches[~found.ambiguous])
-    return ClusterOutcome(labels, found.ambiguous, survivor, rec)
+    return ClusterOutcome(labels, found.ambiguous, survivor, rec, found.kept_apart)
 
 
-def sound_alike(model: Model, pairs: pd.DataFrame) -> npt.NDArray[np.bool_]:
+def sound_alike(
+    model: Model, pairs: pd.DataFrame, prepared: Prepared | None = None
+) -> npt.NDArray[np.bool_]:
     """Pairs of one household born on one day whose names are spelt differently but have
     one phonetic key (``nayla`` / ``naila``, ``farel`` / ``farrel``): twins are sometimes named
     so, and nothing in the records tells them from one person entered twice.  The model
     weighs them as it weighs the rest; they are kept out of the matches and flagged for the
-    family card to decide (:data:`SOUND_ALIKE_NOTE`)."""
+    family card to decide (:data:`SOUND_ALIKE_NOTE`).  A spelling no one else in the register
+    has and no lexicon knows, made as a keyboard slips (``dirggantara`` for ``dirgantara``),
+    is no name parents gave: such a pair is one person mistyped, and stays a match (checked
+    when the records, ``prepared``, are given: ``row_l``/``row_r`` are positions in it)."""
     names = {f"gamma_{c.name}": c for c in model.comparisons}
     columns = {
         getattr(c, "column", ""): k
@@ -525,6 +542,11 @@ def sound_alike(model: Model, pairs: pd.DataFrame) -> npt.NDArray[np.bool_]:
     nik = next((k for k, c in names.items() if isinstance(c, NIKComparison)), None)
     if nik is not None:  # one NIK is one registration: a listed resident's own record
         out &= pairs[nik].to_numpy() != NIKComparison.IDENTICAL
+    rows = np.flatnonzero(out)
+    if prepared is not None and len(rows) and {"row_l", "row_r"} <= set(pairs.columns):
+        left = pairs["row_l"].to_numpy(dtype=np.int64)[rows]
+        right = pairs["row_r"].to_numpy(dtype=np.int64)[rows]
+        out[rows] = ~name_respelt_rarely(prepared, "nama", left, right)
     return out
 
 
@@ -550,6 +572,13 @@ AMBIGUOUS_NOTE = (
     "not a match although above the threshold: one of the two records matches, about as "
     "strongly, another record that the model holds apart from the other one (twins, say); "
     "which of the two people it is, a person decides"
+)
+
+#: The note on a pair above the threshold whose records clustering kept in two clusters.
+KEPT_APART_NOTE = (
+    "not a match although above the threshold: one of the two records matches another record "
+    "more strongly, and the model holds that record apart from the other one (twins, say); the "
+    "weaker match was not joined, so review both"
 )
 
 #: The note on a pair of one household, born on one day, whose names are spelt differently

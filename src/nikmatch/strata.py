@@ -54,7 +54,7 @@ from nikmatch.comparisons import (
     DateComparison,
     DomicileComparison,
     NameComparison,
-    compare,
+    compare_in_parts,
 )
 from nikmatch.em import pattern_counts
 from nikmatch.prepare import Prepared
@@ -492,7 +492,7 @@ def stratum_samples(
     left, right = _stratum_pairs(prepared, strata, seed)
     if not len(left):
         return []
-    levels = compare(comparisons, prepared, left, right)
+    levels = compare_in_parts(comparisons, prepared, left, right)
     which = stratum_of(strata, comparisons, prepared, levels, left)
     out: list[StratumSample] = []
     for k, stratum in enumerate(strata, start=1):

@@ -42,7 +42,14 @@ from scipy import sparse
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from nikmatch.names.similarity import _Features
 
-__all__ = ["SLIP_WORD_MIN", "Overlap", "WordSets", "name_like_edit", "overlap"]
+__all__ = [
+    "SLIP_WORD_MIN",
+    "Overlap",
+    "WordSets",
+    "name_like_edit",
+    "overlap",
+    "respelt_rarely",
+]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -154,9 +161,11 @@ def word_sets(
         text_count = np.bincount(word, minlength=len(words)).astype(np.float64)
         total = float(max(len(f.names), 1))
     else:
-        counts = pd.Series(word_counts, dtype="float64") if not isinstance(
-            word_counts, pd.Series
-        ) else word_counts.astype("float64")
+        counts = (
+            pd.Series(word_counts, dtype="float64")
+            if not isinstance(word_counts, pd.Series)
+            else word_counts.astype("float64")
+        )
         text_count = counts.reindex(pd.Index(words)).fillna(0.0).to_numpy(dtype=np.float64)
         total = float(max(n_records or 1, 1))
     word_key = np.zeros(len(words), dtype=np.int64)
@@ -172,9 +181,7 @@ def word_sets(
         )
     share = np.maximum(key_count, 1.0) / total
     key_log2 = np.log2(np.minimum(share, 1.0))
-    matrix = sparse.csr_matrix(
-        (ones[counted], (name[counted], key[counted])), shape=shape
-    )
+    matrix = sparse.csr_matrix((ones[counted], (name[counted], key[counted])), shape=shape)
     log_matrix = sparse.csr_matrix(
         (key_log2[key[counted]], (name[counted], key[counted])), shape=shape
     )
@@ -262,9 +269,7 @@ def _rowwise(a: sparse.csr_matrix, b: sparse.csr_matrix, ia: I64, ib: I64) -> F6
     return np.asarray(a[ia].multiply(b[ib]).sum(axis=1), dtype=np.float64).ravel()
 
 
-def overlap(
-    s: WordSets, ia: I64, ib: I64, alike: npt.NDArray[np.bool_] | None = None
-) -> Overlap:
+def overlap(s: WordSets, ia: I64, ib: I64, alike: npt.NDArray[np.bool_] | None = None) -> Overlap:
     """The :class:`Overlap` of names ``ia[i]`` and ``ib[i]`` (codes of ``s``'s names).
 
     Words one slip apart are looked for in pairs that share a word, and in pairs marked
@@ -364,3 +369,34 @@ def _distinct_per_pair(pair: I64, word: I64, n: int) -> I64:
     """Per pair: how many distinct ``word`` values its rows hold."""
     code = np.unique(pair * (int(word.max(initial=0)) + 1) + word)
     return np.bincount(code // (int(word.max(initial=0)) + 1), minlength=n).astype(np.int64)
+
+
+def respelt_rarely(s: WordSets, ia: I64, ib: I64) -> npt.NDArray[np.bool_]:
+    """Per pair of names ``ia[i]`` / ``ib[i]``: whether a word they share by phonetic key is
+    spelt two ways, one spelling rare (held by few, not in the lexicon) and the two not
+    differing as names do (:func:`name_like_edit`): a letter doubled or dropped on the
+    keyboard (``dirgantara`` / ``dirggantara``), not two spellings people are given
+    (``nayla`` / ``naila``, ``ummi`` / ``umi``).
+
+    >>> from nikmatch.names import NameIndex
+    >>> index = NameIndex(["raihan dirgantara", "raihan dirggantara", "nayla", "naila"],
+    ...                   word_counts={"dirgantara": 30, "dirggantara": 1, "nayla": 40,
+    ...                                "naila": 25, "raihan": 90}, n_records=1000)
+    >>> index.respelt_rarely(np.array([0, 2]), np.array([1, 3])).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(ia), dtype=bool)
+    count_a = s.start[ia + 1] - s.start[ia]
+    pair = np.repeat(np.arange(len(ia), dtype=np.int64), count_a)
+    if not len(pair):
+        return out
+    within = np.arange(len(pair), dtype=np.int64) - np.repeat(np.cumsum(count_a) - count_a, count_a)
+    wa = s.start[ia[pair]] + within
+    code = ib[pair] * s.n_keys + s.key[wa]
+    wb = np.minimum(np.searchsorted(s.member, code), len(s.member) - 1)
+    held = s.member[wb] == code  # member is sorted like the flat words: wb is b's word
+    idx = np.flatnonzero(held & (s.text[wa] != s.text[wb]) & (s.rare[wa] | s.rare[wb]))
+    if len(idx):
+        typo = ~_name_like(s.text[wa[idx]], s.text[wb[idx]])
+        out[pair[idx[typo]]] = True
+    return out

@@ -64,7 +64,7 @@ from nikmatch.names._batch import (
     patronymic_flags,
 )
 from nikmatch.names.normalize import _patronymic_start
-from nikmatch.names.overlap import Overlap, WordSets, overlap, word_sets
+from nikmatch.names.overlap import Overlap, WordSets, overlap, respelt_rarely, word_sets
 from nikmatch.names.phonetic import token_key
 from nikmatch.names.tables import NameRules, default_rules
 
@@ -162,9 +162,7 @@ class _Features:
         self.word_texts = b.words
         self.flat_name = b.word_name
         self.flat_word = b.word_code
-        self.flat_key = (
-            b.word_key_code[b.word_code] if len(b.word_code) else np.zeros(0, np.int64)
-        )
+        self.flat_key = b.word_key_code[b.word_code] if len(b.word_code) else np.zeros(0, np.int64)
         self.flat_low = b.low
         self.empty = b.n_words == 0
         self.n_tokens = b.n_words
@@ -213,8 +211,10 @@ class _Features:
         # each name's long informative words as text, for the one-slip check (CSR-like layout)
         self.long_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(long_rows, minlength=n), out=self.long_start[1:])
-        self.long_text = np.asarray(b.words, dtype=object)[long_text] if len(long_text) else (
-            np.zeros(0, dtype=object)
+        self.long_text = (
+            np.asarray(b.words, dtype=object)[long_text]
+            if len(long_text)
+            else (np.zeros(0, dtype=object))
         )
         self.informative_names, self.informative_keys = informative_parts(b, names)
         self.n_informative = np.asarray(
@@ -387,7 +387,7 @@ def _near_long_words(
     distance = cpdist(
         text_a.tolist(), text_b.tolist(), scorer=OSA.distance, score_cutoff=1, workers=-1
     )
-    near = (np.asarray(distance, dtype=np.int64) == 1)  # 0: the same word, not a slip
+    near = np.asarray(distance, dtype=np.int64) == 1  # 0: the same word, not a slip
     out[np.unique(pair[near])] = True
     return out
 
@@ -522,15 +522,29 @@ class NameIndex:
             return Overlap(
                 zero, zero, zero, zero, np.zeros(len(ca), bool), np.zeros(len(ca), np.float64)
             )
+        return overlap(self._sets(self._features), ca, cb, alike)
+
+    def respelt_rarely(
+        self, code_a: npt.NDArray[np.integer[Any]], code_b: npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[np.bool_]:
+        """Whether names ``code_a[i]`` and ``code_b[i]`` share a word spelt two ways, one
+        of them a rare word and the two not differing as names do: a typing slip
+        (:func:`~nikmatch.names.overlap.respelt_rarely`; codes must be valid)."""
+        ca = np.asarray(code_a, dtype=np.int64)
+        if self._features is None:
+            return np.zeros(len(ca), dtype=bool)
+        return respelt_rarely(self._sets(self._features), ca, np.asarray(code_b, dtype=np.int64))
+
+    def _sets(self, features: _Features) -> WordSets:
         if self._word_sets is None:
             self._word_sets = word_sets(
-                self._features,
+                features,
                 self._word_counts,
                 self._n_records,
                 self._common_min,
                 self._key_counts,
             )
-        return overlap(self._word_sets, ca, cb, alike)
+        return self._word_sets
 
     def joined_differently(
         self, code_a: npt.NDArray[np.integer[Any]], code_b: npt.NDArray[np.integer[Any]]

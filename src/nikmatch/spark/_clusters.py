@@ -99,7 +99,8 @@ def spark_components(edges: DataFrame, *, max_rounds: int = 100) -> DataFrame:
 
 def cluster_schema() -> T.StructType:
     """Rows a clustering task returns: per record (``kind`` 0) its cluster's first record,
-    survivor flag and recommendation; per match (``kind`` 1) whether it is ambiguous."""
+    survivor flag and recommendation; per match (``kind`` 1) whether it is ambiguous or
+    was kept apart by clustering."""
     fields: list[tuple[str, Any]] = [
         ("kind", T.ByteType()),
         ("row_l", T.LongType()),
@@ -108,6 +109,7 @@ def cluster_schema() -> T.StructType:
         ("survivor", T.BooleanType()),
         ("recommendation", T.StringType()),
         ("ambiguous", T.BooleanType()),
+        ("kept_apart", T.BooleanType()),
     ]
     return schema_of(fields)
 
@@ -184,6 +186,7 @@ def cluster_records(
             else np.full(n, "", dtype=object)
         )
         surv = outcome.survivor if outcome.survivor is not None else np.zeros(n, dtype=bool)
+        apart = outcome.kept_apart if outcome.kept_apart is not None else np.zeros(m, bool)
         table: pd.DataFrame = pd.DataFrame(
             {
                 "kind": np.concatenate([np.zeros(n, np.int8), np.ones(m, np.int8)]),
@@ -197,6 +200,7 @@ def cluster_records(
                     dtype=object,
                 ),
                 "ambiguous": np.concatenate([np.zeros(n, bool), outcome.ambiguous.astype(bool)]),
+                "kept_apart": np.concatenate([np.zeros(n, bool), apart.astype(bool)]),
             }
         )
         chosen: pd.DataFrame = table[names]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from nikmatch.blocking import BlockingRule, BlockOn, affordable_rules
-from nikmatch.comparisons import Comparison, default_comparisons
+from nikmatch.comparisons import Comparison, default_comparisons, name_respelt_rarely
 from nikmatch.errors import SchemaError
 from nikmatch.explain import Explanation, explain_pair
 from nikmatch.model import Model, estimate_lambda, remove_matches_from_u, train
@@ -38,6 +38,7 @@ from nikmatch.stages import (
     AMBIGUOUS_NOTE,
     DEFAULT_THRESHOLD,
     KEEP_PROBABILITY,
+    KEPT_APART_NOTE,
     SOUND_ALIKE_NOTE,
     JobPriors,
     default_blocking_rules,
@@ -259,9 +260,15 @@ class _ResultBase:
         lo, hi = min(row_l, row_r), max(row_l, row_r)
         held = self.ambiguous.filter(
             (F.least("row_l", "row_r") == lo) & (F.greatest("row_l", "row_r") == hi)
-        ).select("sound_alike").collect()
+        ).select("sound_alike", "kept_apart").collect()
         if held:
-            note = SOUND_ALIKE_NOTE if bool(held[0]["sound_alike"]) else AMBIGUOUS_NOTE
+            note = (
+                SOUND_ALIKE_NOTE
+                if bool(held[0]["sound_alike"])
+                else KEPT_APART_NOTE
+                if bool(held[0]["kept_apart"])
+                else AMBIGUOUS_NOTE
+            )
             from dataclasses import replace
 
             explanation = replace(explanation, notes=(*explanation.notes, note))
@@ -485,20 +492,25 @@ def run_job(
     }
     gamma = [f"gamma_{name}" for name in fitted.names]
     above = F.col("match_probability") >= threshold
+    pairs = _without_slips(pairs, recs, stats, above)
     matches = pairs.filter(above & ~F.col("sound_alike"))
     clustered, how = cluster_records(recs, matches, fitted, stats, survivors=not link,
                                      driver_edges=driver_edges, gamma=gamma)
     info["components"] = how
     held = clustered.filter(F.col("kind") == 1).select(
-        "row_l", "row_r", F.col("ambiguous").alias("_held")
+        "row_l", "row_r", F.col("ambiguous").alias("_held"), F.col("kept_apart").alias("_apart")
     )
+    apart = above & ~F.col("sound_alike") & F.coalesce(F.col("_apart"), F.lit(False))
     pairs = materialise(
         pairs.join(held, ["row_l", "row_r"], "left")
         .withColumn(
             "ambiguous",
-            F.col("sound_alike") | (above & F.coalesce(F.col("_held"), F.lit(False))),
+            F.col("sound_alike")
+            | (above & F.coalesce(F.col("_held"), F.lit(False)))
+            | apart,
         )
-        .drop("_held")
+        .withColumn("kept_apart", apart)
+        .drop("_held", "_apart")
     )
     lap("cluster")
     result_args: dict[str, Any] = dict(
@@ -622,6 +634,40 @@ def _pairs_frame(
     )
     # the sound-alike flag (one household, one birth date, one phonetic key), per pair
     return materialise(base.withColumn("sound_alike", _sound_alike_column(model, gamma)))
+
+
+def _without_slips(
+    pairs: DataFrame, recs: JobRecords, stats: GlobalStats, above: Any
+) -> DataFrame:
+    """``pairs`` with ``sound_alike`` kept only at or above the threshold (``above``) and
+    cleared where one spelling is a rare keyboard slip of the other, as
+    :func:`~nikmatch.stages.sound_alike` does in memory.  The flagged pairs are few (one
+    household, one birth date, one phonetic key): their records are brought to the driver."""
+    pairs = pairs.withColumn("sound_alike", F.col("sound_alike") & above)
+    flagged = collect_frame(pairs.filter(F.col("sound_alike")).select("row_l", "row_r"))
+    if not len(flagged):
+        return pairs
+    rows = np.unique(flagged[["row_l", "row_r"]].to_numpy(np.int64))
+    frame = recs.frame
+    wanted = frame.filter(F.col(ROW).isin(rows.tolist())).drop(
+        *[c for c in frame.columns if c.startswith("_w_")]
+    )
+    records = collect_frame(wanted).sort_values(ROW, kind="stable").reset_index(drop=True)
+    prepared = local_prepared(records, recs.columns, stats, link=recs.n_list is not None)
+    positions = records[ROW].to_numpy(np.int64)
+    left = np.searchsorted(positions, flagged["row_l"].to_numpy(np.int64))
+    right = np.searchsorted(positions, flagged["row_r"].to_numpy(np.int64))
+    slips = name_respelt_rarely(prepared, "nama", left, right)
+    if not bool(slips.any()):
+        return pairs
+    cleared = pairs.sparkSession.createDataFrame(
+        flagged[slips].astype("int64").assign(_slip=True)
+    )
+    return materialise(
+        pairs.join(cleared, ["row_l", "row_r"], "left")
+        .withColumn("sound_alike", F.col("sound_alike") & F.col("_slip").isNull())
+        .drop("_slip")
+    )
 
 
 def _sound_alike_column(model: Model, gamma: Sequence[str]) -> Any:
