@@ -53,7 +53,8 @@ import _oracle_fit as fitting  # noqa: E402
 import accuracy  # noqa: E402
 import datasets  # noqa: E402
 
-DEFAULT_PAIRS = "gen-100k-s1:gen-100k-s2,gen-100k-s1-ayah:gen-100k-s2-ayah"
+DEFAULT_PAIRS = ("gen-100k-s1:gen-100k-s2,gen-100k-s1-ayah:gen-100k-s2-ayah,"
+                 "indep-50k-s1:indep-50k-s2")
 FIT_SCRIPT = HERE / "_oracle_fit.py"
 SETUP_COMMAND = ".venv/bin/python benchmarks/accuracy.py --setup"
 
@@ -104,6 +105,18 @@ def classifier_python() -> Path:
 # --- scoring with nikmatch ------------------------------------------------------------------
 
 
+def load_dataset(name: str) -> datasets.Dataset:
+    """``datasets.load`` names (``gen-100k-s1``...) or the independent generator's
+    (``indep-50k-s1``, ``indep-200k-s1``...: ``benchmarks/indepgen``, other name pools, other
+    corruption model, no father's name unless ``-ayah``)."""
+    if name.startswith("indep-"):
+        from indepgen.datasets import dataset
+
+        loaded: datasets.Dataset = dataset(name)
+        return loaded
+    return datasets.load(name)
+
+
 def _pair_keys(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     low = np.minimum(left, right).astype(np.int64)
     high = np.maximum(left, right).astype(np.int64)
@@ -115,7 +128,7 @@ def score_dataset(name: str, folder: Path) -> Scored:
     import nikmatch as nm
 
     started = time.perf_counter()
-    dataset = datasets.load(name)
+    dataset = load_dataset(name)
     if dataset.kind != "dedup":
         raise ValueError(f"{name}: the oracle compares deduplication runs, not {dataset.kind}")
     n = dataset.n_left
