@@ -44,11 +44,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
+import _oracle_features as richer  # noqa: E402
 import _oracle_fit as fitting  # noqa: E402
 import accuracy  # noqa: E402
 import datasets  # noqa: E402
@@ -67,6 +69,7 @@ class Scored:
     path: Path  # the .npz handed to the classifier
     gamma_names: tuple[str, ...]
     match_probability: np.ndarray
+    fs_score: np.ndarray  # match_probability, 0 for ambiguous pairs (never in result.matches)
     truth: np.ndarray
     matched: np.ndarray  # in result.matches (p >= threshold, not ambiguous)
     n_true: int  # all true pairs, unordered and deduplicated
@@ -123,8 +126,9 @@ def _pair_keys(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     return low * n + high
 
 
-def score_dataset(name: str, folder: Path) -> Scored:
-    """Run ``nm.find_duplicates`` on one data set and save its labelled pairs to ``folder``."""
+def score_dataset(name: str, folder: Path, keep_probability: float | None = None) -> Scored:
+    """Run ``nm.find_duplicates`` on one data set and save its labelled pairs to ``folder``
+    (``keep_probability``: passed on when given, to keep more of the candidate pairs)."""
     import nikmatch as nm
 
     started = time.perf_counter()
@@ -134,7 +138,10 @@ def score_dataset(name: str, folder: Path) -> Scored:
     n = dataset.n_left
     true_keys = np.unique(_pair_keys(dataset.true_pairs["id_l"].to_numpy(),
                                      dataset.true_pairs["id_r"].to_numpy(), n))
-    result = nm.find_duplicates(dataset.left)
+    from nikmatch.linker import KEEP_PROBABILITY
+
+    keep = KEEP_PROBABILITY if keep_probability is None else keep_probability
+    result = nm.find_duplicates(dataset.left, keep_probability=keep)
     pairs = result.pairs
     keys = _pair_keys(pairs["row_l"].to_numpy(), pairs["row_r"].to_numpy(), n)
     if len(np.unique(keys)) != len(keys):
@@ -142,9 +149,17 @@ def score_dataset(name: str, folder: Path) -> Scored:
     match_keys = _pair_keys(result.matches["row_l"].to_numpy(),
                             result.matches["row_r"].to_numpy(), n)
     gamma_names = tuple(c for c in pairs.columns if str(c).startswith("gamma_"))
+    scored_at = time.perf_counter()
+    rich_names, rich = richer.pair_features(result, pairs)
+    features_seconds = time.perf_counter() - scored_at
+    if dataset.person_id is None:
+        raise ValueError(f"{name}: no person per record; the folds are split by person")
+    person, _ = pd.factorize(dataset.person_id)
     scored = Scored(
         name=name, path=folder / f"{name}.npz", gamma_names=gamma_names,
         match_probability=pairs["match_probability"].to_numpy(np.float64),
+        fs_score=np.where(pairs["ambiguous"].to_numpy(bool), 0.0,
+                          pairs["match_probability"].to_numpy(np.float64)),
         truth=np.isin(keys, true_keys), matched=np.isin(keys, match_keys),
         n_true=len(true_keys),
     )
@@ -156,10 +171,16 @@ def score_dataset(name: str, folder: Path) -> Scored:
         match_probability=scored.match_probability,
         truth=scored.truth,
         n_true=np.int64(scored.n_true),
+        rich=rich,
+        rich_names=np.array(rich_names, dtype=str),
+        rich_categorical=np.isin(rich_names, richer.CATEGORICAL),
+        # folds split by person: a pair goes with its first record's person
+        group=person[pairs["row_l"].to_numpy(np.int64)].astype(np.int64),
     )
     print(f"# {dataset.describe()}: {len(pairs):,} candidate pairs, "
-          f"{int(scored.truth.sum()):,} of them true; scored in "
-          f"{time.perf_counter() - started:.1f}s", file=sys.stderr)
+          f"{int(scored.truth.sum()):,} of them true; loaded and scored in "
+          f"{scored_at - started:.1f}s, {len(rich_names)} richer features in "
+          f"{features_seconds:.1f}s", file=sys.stderr)
     del dataset, result, pairs
     gc.collect()
     return scored
@@ -170,10 +191,10 @@ def score_dataset(name: str, folder: Path) -> Scored:
 
 def fs_metrics(train: list[Scored], test: Scored) -> dict[str, Any]:
     """Blocking ceiling and the FS figures on the test pairs (recall over all true pairs)."""
-    p_test, y_test = test.match_probability, test.truth
+    p_test, y_test = test.fs_score, test.truth
     tp = int(y_test[test.matched].sum())
     fp = int(test.matched.sum()) - tp
-    train_p = np.concatenate([s.match_probability for s in train])
+    train_p = np.concatenate([s.fs_score for s in train])
     train_y = np.concatenate([s.truth for s in train])
     train_threshold = fitting.best_threshold(train_p, train_y)
     return {
@@ -210,8 +231,11 @@ def run_classifier(python: Path, rows: list[Row], scored: dict[str, Scored], fol
 # --- table ----------------------------------------------------------------------------------
 
 HEADER = ("train → test", "blocking ceiling R", "FS matches P / R", "FS @ train thr. P / R",
-          "FS best R (test P ≥ 0.995)", "oracle @ train thr. P / R",
-          "oracle best R (test P ≥ 0.995)")
+          "FS best R", "oracle, FS vectors: @ train thr. P / R", "oracle, FS vectors: best R",
+          "oracle, richer: @ train thr. P / R", "oracle, richer: best R")
+DETAIL_HEADER = ("train → test", "training pairs (true)", "test pairs (true)",
+                 "fit s (FS vectors / richer)",
+                 "richer features that matter most (drop in average precision when shuffled)")
 
 
 def _pr(m: dict[str, Any]) -> str:
@@ -224,28 +248,58 @@ def _best(m: dict[str, Any]) -> str:
     return "–" if math.isinf(m["threshold"]) else f"{m['recall']:.4f}"
 
 
+def _table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|",
+            *("| " + " | ".join(cells) + " |" for cells in rows)]
+
+
 def table_lines(rows: list[Row], fs: list[dict[str, Any]],
                 oracle: list[dict[str, Any]]) -> list[str]:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
+    """The main table: FS and both oracles per row."""
+    cells = []
     for row, f, o in zip(rows, fs, oracle, strict=True):
-        cells = [row.label, f"{f['ceiling']:.4f}", _pr(f["matches"]),
-                 _pr(f["at_train_threshold"]), _best(f["best"]), _pr(o["at_train_threshold"]),
-                 _best(o["best"])]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+        g, r = o["gamma"], o["rich"]
+        cells.append([row.label, f"{f['ceiling']:.4f}", _pr(f["matches"]),
+                      _pr(f["at_train_threshold"]), _best(f["best"]),
+                      _pr(g["at_train_threshold"]), _best(g["best"]),
+                      _pr(r["at_train_threshold"]), _best(r["best"])])
+    return _table(HEADER, cells)
 
 
-NOTES = """\
-Recall is over all true pairs of the test register (unordered), also those blocking never
+def detail_lines(rows: list[Row], scored: dict[str, Scored],
+                 oracle: list[dict[str, Any]]) -> list[str]:
+    """Sizes, fit times and the richer classifier's most useful features per row."""
+    cells = []
+    for row, o in zip(rows, oracle, strict=True):
+        test = scored[row.test]
+        top = ", ".join(f"`{name}` {drop:.3f}" for name, drop in o["rich"]["importance"])
+        cells.append([row.label, f"{o['train_pairs']:,} ({o['train_true']:,})",
+                      f"{len(test.truth):,} ({int(test.truth.sum()):,})",
+                      f"{o['gamma']['seconds']:.0f} / {o['rich']['seconds']:.0f}", top])
+    return _table(DETAIL_HEADER, cells)
+
+
+NOTES = """Recall is over all true pairs of the test register (unordered), also those blocking never
 proposed; the blocking ceiling is the share of them among nikmatch's candidate pairs
 (`result.pairs`), the most any classifier of those pairs can find. *FS matches*: nikmatch's
 `result.matches` (probability ≥ 0.99, ambiguous pairs excluded), as in accuracy.md. *@ train
 thr.*: the threshold reaching precision 0.995 on the training register's labelled pairs (for
-the oracle, on 5-fold out-of-fold scores), applied unchanged to the test register. *best R*: the
-most recall any threshold gives at precision ≥ 0.995 on the test pairs themselves (optimistic).
-The oracle is a scikit-learn HistGradientBoostingClassifier on the gamma levels and match
-weight, trained with the generated truth: an upper bound for these comparisons and this
-classifier family, not a target for the library."""
+the oracles, on 5-fold out-of-fold scores, folds split by person), applied unchanged to the test
+register. *best R*: the most recall any threshold gives at precision ≥ 0.995 on the test pairs
+themselves (optimistic).
+
+The oracles are scikit-learn HistGradientBoostingClassifiers trained with the generated truth.
+*FS vectors*: on what the Fellegi-Sunter model itself sees, the gamma levels and the match
+weight: the ceiling of today's comparisons. *richer*: on those plus each comparison's
+contribution in bits (with term-frequency adjustments), the stratum the pair was weighed in,
+the sound-alike and ambiguous flags, Jaro-Winkler / token-sort / token-set similarity of the
+normalised names and Jaro-Winkler of the mothers' names, how many records share each name and
+each name's rarest word, words per name, the birth dates' difference in days and in digits (same
+day and month, day and month swapped), the same KK, kelurahan, kecamatan and birthplace, and
+the competition among candidates (pairs per record, margin in bits over each record's best
+other pair): the ceiling of what these records carry on these candidate pairs (blocking
+still bounds both). Both are upper bounds with labels an office would not have at first, not
+targets for the library and not models to ship."""
 
 
 def parse_pairs(text: str) -> list[Row]:
@@ -265,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=parse_pairs, default=parse_pairs(DEFAULT_PAIRS),
                         help=f"comma list of TRAIN:TEST (TRAIN may be a+b); default {DEFAULT_PAIRS}")
     parser.add_argument("--seed", type=int, default=0, help="random_state of folds and model")
+    parser.add_argument("--keep-probability", type=float, default=None,
+                        help="find_duplicates' keep_probability (default the library's, 0.001):"
+                             " lower keeps more of the candidate pairs for both classifiers")
     parser.add_argument("--out", nargs="?", const=str(accuracy.OUT), default=None,
                         help="also write oracle.md (default folder benchmarks/out)")
     args = parser.parse_args(argv)
@@ -278,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         for row in rows:
             for name in [*row.train, row.test]:
                 if name not in scored:  # each data set is scored once per run
-                    scored[name] = score_dataset(name, folder)
+                    scored[name] = score_dataset(name, folder, args.keep_probability)
         for row in rows:
             fields = {scored[name].gamma_names for name in [*row.train, row.test]}
             if len(fields) > 1:
@@ -290,15 +347,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# done in {time.perf_counter() - started:.0f}s", file=sys.stderr)
 
     lines = table_lines(rows, fs, oracle)
-    print("\n".join(lines))
+    details = detail_lines(rows, scored, oracle)
+    print("\n".join([*lines, "", *details]))
     if args.out:
         folder = Path(args.out)
         folder.mkdir(parents=True, exist_ok=True)
-        title = "## Labelled ceiling: a supervised classifier on nikmatch's comparison vectors"
+        title = ("## Labelled ceiling: a supervised classifier on nikmatch's comparison vectors "
+                 "and on richer pair features")
         spec = ",".join(f"{'+'.join(row.train)}:{row.test}" for row in rows)
-        command = f"Rows: `benchmarks/oracle.py --pairs {spec} --seed {args.seed}`."
-        (folder / "oracle.md").write_text("\n".join([title, "", *lines, "", NOTES, "", command,
-                                                      ""]))
+        keep = ("" if args.keep_probability is None
+                else f" --keep-probability {args.keep_probability:g}")
+        command = f"Rows: `benchmarks/oracle.py --pairs {spec} --seed {args.seed}{keep}`."
+        (folder / "oracle.md").write_text("\n".join([title, "", *lines, "", NOTES, "", *details,
+                                                      "", command, ""]))
         print(f"wrote {folder / 'oracle.md'}", file=sys.stderr)
     return 0
 
