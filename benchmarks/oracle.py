@@ -1,30 +1,45 @@
-"""Labelled ceiling ("oracle"): how far a supervised classifier gets on nikmatch's own comparisons.
+"""Labelled ceiling ("oracle"): how far a supervised classifier gets on nikmatch's candidate pairs.
 
     .venv/bin/python benchmarks/oracle.py                    # default train -> test rows, printed
     .venv/bin/python benchmarks/oracle.py --out              # also write benchmarks/out/oracle.md
     .venv/bin/python benchmarks/oracle.py --pairs gen-100k-s1+gen-100k-s3:gen-100k-s2
+    .venv/bin/python benchmarks/oracle.py --pairs indep-50k-s1+indep-50k-s2:indep-200k-s1
 
 nikmatch's Fellegi-Sunter (FS) model is unsupervised: it never sees which pairs are the same
-person.  This script asks what the *same comparison vectors* could give if it did.  For each
-``TRAIN:TEST`` row it runs ``nm.find_duplicates`` (default settings) on both generated registers,
-labels every candidate pair of ``result.pairs`` with the generated truth, trains a scikit-learn
-``HistGradientBoostingClassifier`` on the training register's pairs (gamma levels as categorical
-features plus the FS match weight), chooses the threshold that reaches precision 0.995 on the
-training pairs' 5-fold out-of-fold scores, and applies model and threshold to the test register's
-pairs.  ``TRAIN`` may pool several registers with ``+``.
+person.  This script asks what its candidate pairs could give a classifier that did.  For each
+``TRAIN:TEST`` row it runs ``nm.find_duplicates`` (default settings) on both registers, labels
+every candidate pair of ``result.pairs`` with the truth, and trains two scikit-learn
+``HistGradientBoostingClassifier`` on the training register's pairs:
 
-What the oracle is: an upper bound for *these comparison vectors and this classifier family*,
-trained with ground-truth labels that a registry office would not have at first.  If even it
-misses a recall target at the wanted precision, the gap lies in what the comparisons (and the
-records) carry, not in the unsupervised estimation.  What it is not: a target for the library, a
-bound for other comparisons or blocking (pairs blocking never proposed are lost to both), nor a
-model to ship.  "Best recall" columns choose the threshold on the test pairs themselves, so they
-are optimistic for FS and oracle alike.
+* on the *FS vectors*: the gamma levels (categorical) and the FS match weight, what the FS model
+  itself sees: the ceiling of today's comparisons;
+* on *richer* features (``_oracle_features.py``): those, plus each comparison's contribution in
+  bits with term-frequency adjustments, the stratum, the sound-alike and ambiguous flags, and
+  cheap pair features the FS model does not use directly (raw name similarities, how common
+  each name and its rarest word are, birth-date differences in days and digits, the same KK /
+  kelurahan / kecamatan / birthplace, the competition among a record's candidates): the ceiling
+  of what the records carry on these candidate pairs.
 
-scikit-learn is not a nikmatch dependency: the classifier runs in a subprocess with the peers'
+Each chooses the threshold that reaches precision 0.995 on the training pairs' 5-fold
+out-of-fold scores (folds split by person) and applies model and threshold to the test
+register's pairs.  ``TRAIN`` may pool several registers with ``+``.  Data sets are
+``datasets.load`` names (``gen-100k-s1``, ``gen-100k-s1-ayah``) or the independent generator's
+(``indep-50k-s1``, ``indep-200k-s1``: ``benchmarks/indepgen``); train and test must compare the
+same fields (no ``gen`` with ``indep``: the latter has ``agama``).
+
+What the oracle is: an upper bound for *these candidate pairs and this classifier family*,
+trained with ground-truth labels that a registry office would not have at first.  If even the
+richer oracle misses a recall target at the wanted precision, the gap lies in blocking or in
+the records, not in the comparisons or the unsupervised estimation; where the richer oracle
+clears it and the FS-vector one does not, the comparisons are what is missing.  What it is not:
+a target for the library, a bound for other blocking (pairs blocking never proposed are lost to
+all), nor a model to ship.  "Best recall" columns choose the threshold on the test pairs
+themselves, so they are optimistic for FS and oracle alike.
+
+scikit-learn is not a nikmatch dependency: the classifiers run in a subprocess with the peers'
 venv ``benchmarks/.venv-baselines`` (``benchmarks/_oracle_fit.py``; scikit-learn arrives there
 with recordlinkage), created by ``.venv/bin/python benchmarks/accuracy.py --setup``.  Candidate
-pairs travel as temporary ``.npz`` files of levels, weights, probabilities and truth labels;
+pairs travel as temporary ``.npz`` files of numbers (levels, weights, features, truth labels);
 only metrics are printed, never records.
 """
 
@@ -189,14 +204,15 @@ def score_dataset(name: str, folder: Path, keep_probability: float | None = None
 # --- metrics --------------------------------------------------------------------------------
 
 
-def fs_metrics(train: list[Scored], test: Scored) -> dict[str, Any]:
+def fs_metrics(train: list[Scored], test: Scored,
+               precision: float = fitting.TARGET_PRECISION) -> dict[str, Any]:
     """Blocking ceiling and the FS figures on the test pairs (recall over all true pairs)."""
     p_test, y_test = test.fs_score, test.truth
     tp = int(y_test[test.matched].sum())
     fp = int(test.matched.sum()) - tp
     train_p = np.concatenate([s.fs_score for s in train])
     train_y = np.concatenate([s.truth for s in train])
-    train_threshold = fitting.best_threshold(train_p, train_y)
+    train_threshold = fitting.best_threshold(train_p, train_y, precision)
     return {
         "ceiling": int(y_test.sum()) / test.n_true,
         "matches": {"precision": tp / (tp + fp) if tp + fp else math.nan,
@@ -204,14 +220,15 @@ def fs_metrics(train: list[Scored], test: Scored) -> dict[str, Any]:
         "at_train_threshold": fitting.precision_recall_at(p_test, y_test, train_threshold,
                                                           test.n_true),
         "best": fitting.precision_recall_at(p_test, y_test,
-                                            fitting.best_threshold(p_test, y_test), test.n_true),
+                                            fitting.best_threshold(p_test, y_test, precision),
+                                            test.n_true),
     }
 
 
 def run_classifier(python: Path, rows: list[Row], scored: dict[str, Scored], folder: Path,
-                   seed: int) -> list[dict[str, Any]]:
+                   seed: int, precision: float = fitting.TARGET_PRECISION) -> list[dict[str, Any]]:
     """All rows' classifier fits in one subprocess of the peers' venv."""
-    job = {"seed": seed, "precision": fitting.TARGET_PRECISION,
+    job = {"seed": seed, "precision": precision,
            "rows": [{"train": [str(scored[t].path) for t in row.train],
                      "test": str(scored[row.test].path)} for row in rows]}
     job_path, out_path = folder / "job.json", folder / "result.json"
@@ -283,9 +300,9 @@ NOTES = """Recall is over all true pairs of the test register (unordered), also 
 proposed; the blocking ceiling is the share of them among nikmatch's candidate pairs
 (`result.pairs`), the most any classifier of those pairs can find. *FS matches*: nikmatch's
 `result.matches` (probability ≥ 0.99, ambiguous pairs excluded), as in accuracy.md. *@ train
-thr.*: the threshold reaching precision 0.995 on the training register's labelled pairs (for
+thr.*: the threshold reaching precision {precision} on the training register's labelled pairs (for
 the oracles, on 5-fold out-of-fold scores, folds split by person), applied unchanged to the test
-register. *best R*: the most recall any threshold gives at precision ≥ 0.995 on the test pairs
+register. *best R*: the most recall any threshold gives at precision ≥ {precision} on the test pairs
 themselves (optimistic).
 
 The oracles are scikit-learn HistGradientBoostingClassifiers trained with the generated truth.
@@ -319,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=parse_pairs, default=parse_pairs(DEFAULT_PAIRS),
                         help=f"comma list of TRAIN:TEST (TRAIN may be a+b); default {DEFAULT_PAIRS}")
     parser.add_argument("--seed", type=int, default=0, help="random_state of folds and model")
+    parser.add_argument("--precision", type=float, default=fitting.TARGET_PRECISION,
+                        help="precision the thresholds must reach (default %(default)s)")
     parser.add_argument("--keep-probability", type=float, default=None,
                         help="find_duplicates' keep_probability (default the library's, 0.001):"
                              " lower keeps more of the candidate pairs for both classifiers")
@@ -341,9 +360,10 @@ def main(argv: list[str] | None = None) -> int:
             if len(fields) > 1:
                 sys.exit(f"{row.label}: the data sets compare different fields (e.g. one has "
                          "the father's name); train and test on the same kind of register")
-        fs = [fs_metrics([scored[t] for t in row.train], scored[row.test]) for row in rows]
+        fs = [fs_metrics([scored[t] for t in row.train], scored[row.test], args.precision)
+              for row in rows]
         print("# training the classifier ...", file=sys.stderr)
-        oracle = run_classifier(python, rows, scored, folder, args.seed)
+        oracle = run_classifier(python, rows, scored, folder, args.seed, args.precision)
     print(f"# done in {time.perf_counter() - started:.0f}s", file=sys.stderr)
 
     lines = table_lines(rows, fs, oracle)
@@ -357,8 +377,10 @@ def main(argv: list[str] | None = None) -> int:
         spec = ",".join(f"{'+'.join(row.train)}:{row.test}" for row in rows)
         keep = ("" if args.keep_probability is None
                 else f" --keep-probability {args.keep_probability:g}")
+        if args.precision != fitting.TARGET_PRECISION:
+            keep += f" --precision {args.precision:g}"
         command = f"Rows: `benchmarks/oracle.py --pairs {spec} --seed {args.seed}{keep}`."
-        (folder / "oracle.md").write_text("\n".join([title, "", *lines, "", NOTES, "", *details,
+        (folder / "oracle.md").write_text("\n".join([title, "", *lines, "", NOTES.format(precision=args.precision), "", *details,
                                                       "", command, ""]))
         print(f"wrote {folder / 'oracle.md'}", file=sys.stderr)
     return 0
