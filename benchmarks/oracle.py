@@ -251,7 +251,8 @@ HEADER = ("train → test", "blocking ceiling R", "FS matches P / R", "FS @ trai
           "FS best R", "oracle, FS vectors: @ train thr. P / R", "oracle, FS vectors: best R",
           "oracle, richer: @ train thr. P / R", "oracle, richer: best R")
 DETAIL_HEADER = ("train → test", "training pairs (true)", "test pairs (true)",
-                 "fit s (FS vectors / richer)",
+                 "settings (out-of-fold R on training): FS vectors / richer",
+                 "fit s: FS vectors / richer",
                  "richer features that matter most (drop in average precision when shuffled)")
 
 
@@ -292,6 +293,8 @@ def detail_lines(rows: list[Row], scored: dict[str, Scored],
         top = ", ".join(f"`{name}` {drop:.3f}" for name, drop in o["rich"]["importance"])
         cells.append([row.label, f"{o['train_pairs']:,} ({o['train_true']:,})",
                       f"{len(test.truth):,} ({int(test.truth.sum()):,})",
+                      " / ".join(f"{o[w]['setting']} ({o[w]['out_of_fold_recall']:.4f})"
+                                 for w in ("gamma", "rich")),
                       f"{o['gamma']['seconds']:.0f} / {o['rich']['seconds']:.0f}", top])
     return _table(DETAIL_HEADER, cells)
 
