@@ -512,7 +512,8 @@ def score_blocks(
             block_of_pair = frame["_b"].to_numpy(dtype=np.int64)[a]
             left, right = member[a], member[b]
         else:  # sorted neighbourhood: windows over the positions
-            assert isinstance(rule, SortedNeighbourhood)  # noqa: S101 - rules are typed
+            if not isinstance(rule, SortedNeighbourhood):  # the plan holds no other kind
+                raise TypeError(f"no Spark blocking for a rule of type {type(rule).__name__}")
             pos = frame["_b"].to_numpy(dtype=np.int64)
             order = np.argsort(pos, kind="stable")
             pos, home, mem = pos[order], frame["_home"].to_numpy(dtype=bool)[order], member[order]
