@@ -1,7 +1,7 @@
 """Candidate pairs from elsewhere, comparison features for other toolkits, labelled updates.
 
-The recordlinkage round trip runs where recordlinkage is installed (it pins pandas < 3, so
-the pandas-2 environment of ``scripts/test.sh`` has it) and is skipped elsewhere.
+The recordlinkage round trip is in ``test_interop_recordlinkage.py``: recordlinkage pins
+pandas < 3, so it runs in the pandas-2 environment of ``scripts/test.sh``.
 """
 
 from __future__ import annotations
@@ -107,16 +107,3 @@ def test_update_from_labels_moves_m_towards_the_verdicts(
         if fixed:
             np.testing.assert_array_equal(m_old, m_new)
     assert nm.Model.from_json(updated.to_json()).m[0] == pytest.approx(updated.m[0])
-
-
-def test_recordlinkage_round_trip(register: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    rl = pytest.importorskip("recordlinkage")
-    df = register[0].copy()
-    indexer = rl.Index()
-    indexer.block("tanggal_lahir")
-    links = indexer.index(df)
-    result = nm.find_duplicates(df, candidate_pairs=links)
-    assert result.info["candidate_pairs"] <= len(links)
-    features = nm.comparison_features(df, links, binary=True)
-    predicted = rl.ECMClassifier().fit_predict(features)
-    assert isinstance(predicted, pd.MultiIndex)
