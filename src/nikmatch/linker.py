@@ -66,6 +66,7 @@ from nikmatch.stages import (
     ClusterOutcome,
     JobPriors,
     ScoredChunk,
+    Stopwatch,
     _note_kept_apart,
     _sound_alike,
     cluster_stage,
@@ -729,14 +730,8 @@ def _run(
     chunk_pairs: int,
     n_list: int | None,
 ) -> DedupeResult | LinkResult:
-    clock = time.perf_counter()
-    seconds: dict[str, float] = {}
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[stage] = round(now - clock, 3)
-        clock = now
+    watch = Stopwatch()
+    seconds, lap = watch.seconds, watch.lap
 
     fitted = _resolve_model(prepared, model, comparisons, seed)
     lap("train")

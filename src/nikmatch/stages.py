@@ -19,9 +19,10 @@ the engine computes and passes in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,7 @@ __all__ = [
     "PreparedView",
     "RecordsView",
     "ScoredChunk",
+    "Stopwatch",
     "cluster_stage",
     "contribution_parts",
     "default_blocking_rules",
@@ -69,6 +71,7 @@ __all__ = [
     "score_chunk",
     "score_positions",
     "sound_alike",
+    "sound_alike_rule",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -96,6 +99,26 @@ HOUSEHOLD_BLOCK = 40
 #: A word shared by more records than this in one birth year (or on one birthday) says
 #: little: such blocks are skipped.
 WORD_BLOCK = 40
+
+
+class Stopwatch:
+    """Seconds per stage of a job, in the order the stages ran (``result.info["seconds"]``).
+
+    >>> watch = Stopwatch()
+    >>> watch.lap("prepare")
+    >>> list(watch.seconds)
+    ['prepare']
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        """Record the seconds since the previous lap (or the start) as ``stage``."""
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self._clock, 3)
+        self._clock = now
 
 
 def default_blocking_rules(
@@ -522,31 +545,46 @@ def sound_alike(
     has and no lexicon knows, made as a keyboard slips (``dirggantara`` for ``dirgantara``),
     is no name parents gave: such a pair is one person mistyped, and stays a match (checked
     when the records, ``prepared``, are given: ``row_l``/``row_r`` are positions in it)."""
-    names = {f"gamma_{c.name}": c for c in model.comparisons}
-    columns = {
-        getattr(c, "column", ""): k
-        for k, c in names.items()
-        if isinstance(c, NameComparison | DateComparison)
-    }
-    name, date = columns.get("nama"), columns.get("tanggal_lahir")
-    if name is None or date is None or "stratum" not in pairs.columns:
+    if "stratum" not in pairs.columns:
         return np.zeros(len(pairs), dtype=bool)
-    # one household only: the same spelling pair with one mother's name, out of the home, is
-    # far likelier one person who moved (flagging those cost 4 to 8 points of recall on
-    # generated registers to keep two twin pairs apart)
-    out: npt.NDArray[np.bool_] = (
-        (pairs["stratum"].to_numpy() == "household")
-        & (pairs[name].to_numpy() == NameComparison.KEY)
-        & (pairs[date].to_numpy() >= DateComparison.EXACT_DEFAULT)
-    )
-    nik = next((k for k, c in names.items() if isinstance(c, NIKComparison)), None)
-    if nik is not None:  # one NIK is one registration: a listed resident's own record
-        out &= pairs[nik].to_numpy() != NIKComparison.IDENTICAL
+    rule = sound_alike_rule(model, lambda column: pairs[column].to_numpy())
+    if rule is None:
+        return np.zeros(len(pairs), dtype=bool)
+    out: npt.NDArray[np.bool_] = np.asarray(rule, dtype=bool)
     rows = np.flatnonzero(out)
     if prepared is not None and len(rows) and {"row_l", "row_r"} <= set(pairs.columns):
         left = pairs["row_l"].to_numpy(dtype=np.int64)[rows]
         right = pairs["row_r"].to_numpy(dtype=np.int64)[rows]
         out[rows] = ~name_respelt_rarely(prepared, "nama", left, right)
+    return out
+
+
+def sound_alike_rule(model: Model, col: Callable[[str], Any]) -> Any:
+    """The conditions of :func:`sound_alike` on the columns of a pairs table, read through
+    ``col`` (a column name to a numpy array in memory, to a Spark ``Column`` on a cluster):
+    one household, one phonetic key of the name but another spelling, one birth date, not one
+    NIK.  ``None`` when the model compares no name or no birth date.  The one place both
+    engines take the rule from."""
+    by_gamma = {f"gamma_{c.name}": c for c in model.comparisons}
+    columns = {
+        getattr(c, "column", ""): k
+        for k, c in by_gamma.items()
+        if isinstance(c, NameComparison | DateComparison)
+    }
+    name, date = columns.get("nama"), columns.get("tanggal_lahir")
+    if name is None or date is None:
+        return None
+    # one household only: the same spelling pair with one mother's name, out of the home, is
+    # far likelier one person who moved (flagging those cost 4 to 8 points of recall on
+    # generated registers to keep two twin pairs apart)
+    out = (
+        (col("stratum") == "household")
+        & (col(name) == NameComparison.KEY)
+        & (col(date) >= DateComparison.EXACT_DEFAULT)
+    )
+    nik = next((k for k, c in by_gamma.items() if isinstance(c, NIKComparison)), None)
+    if nik is not None:  # one NIK is one registration: a listed resident's own record
+        out = out & (col(nik) != NIKComparison.IDENTICAL)
     return out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,9 +40,10 @@ from nikmatch.stages import (
     KEPT_APART_NOTE,
     SOUND_ALIKE_NOTE,
     JobPriors,
+    Stopwatch,
     default_blocking_rules,
     job_priors,
-    sound_alike,
+    sound_alike_rule,
 )
 from nikmatch.strata import HOUSEHOLD_MAX_RECORDS, Stratum
 
@@ -403,14 +403,8 @@ def run_job(
     """One job (see :func:`nikmatch.spark.find_duplicates` and :func:`nikmatch.spark.link`)."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be a probability in (0, 1), got {threshold}")
-    clock = time.perf_counter()
-    seconds: dict[str, float] = {}
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[stage] = round(now - clock, 3)
-        clock = now
+    watch = Stopwatch()
+    seconds, lap = watch.seconds, watch.lap
 
     today = reference_date or dt.date.today()
     recs = prepare_records(
@@ -633,7 +627,7 @@ def _pairs_frame(
         "row_l", "row_r",
     )
     # the sound-alike flag (one household, one birth date, one phonetic key), per pair
-    return materialise(base.withColumn("sound_alike", _sound_alike_column(model, gamma)))
+    return materialise(base.withColumn("sound_alike", _sound_alike_column(model)))
 
 
 def _without_slips(
@@ -670,29 +664,13 @@ def _without_slips(
     )
 
 
-def _sound_alike_column(model: Model, gamma: Sequence[str]) -> Any:
-    """:func:`~nikmatch.stages.sound_alike` as a column expression (the same conditions)."""
-    from nikmatch.comparisons import DateComparison, NameComparison, NIKComparison
-
-    names = {f"gamma_{c.name}": c for c in model.comparisons}
-    columns = {
-        getattr(c, "column", ""): k
-        for k, c in names.items()
-        if isinstance(c, NameComparison | DateComparison)
-    }
-    name, date = columns.get("nama"), columns.get("tanggal_lahir")
-    if name is None or date is None or not model.strata:
+def _sound_alike_column(model: Model) -> Any:
+    """:func:`~nikmatch.stages.sound_alike`'s conditions as a column expression
+    (:func:`~nikmatch.stages.sound_alike_rule`)."""
+    if not model.strata:
         return F.lit(False)
-    out = (
-        (F.col("stratum") == "household")
-        & (F.col(name) == NameComparison.KEY)
-        & (F.col(date) >= DateComparison.EXACT_DEFAULT)
-    )
-    nik = next((k for k, c in names.items() if isinstance(c, NIKComparison)), None)
-    if nik is not None:
-        out = out & (F.col(nik) != NIKComparison.IDENTICAL)
-    _ = sound_alike  # the in-memory function this mirrors
-    return out
+    rule = sound_alike_rule(model, F.col)
+    return F.lit(False) if rule is None else rule
 
 
 _ = (DEFAULT_THRESHOLD, KEEP_PROBABILITY, DRIVER_EDGES, estimate_lambda, field)
