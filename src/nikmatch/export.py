@@ -206,10 +206,27 @@ def _xlsxwriter() -> Any:
         import xlsxwriter
     except ImportError:
         raise MissingOptionalDependency(
-            "write_xlsx needs the optional package xlsxwriter: "
+            "writing an .xlsx workbook needs the optional package xlsxwriter: "
             "pip install 'nikmatch[xlsx]' (or pip install xlsxwriter)"
         ) from None
     return xlsxwriter
+
+
+def text_workbook(path: str | os.PathLike[str]) -> Any:
+    """A new ``xlsxwriter`` workbook at ``path`` that writes every string as text: never as
+    a number (a NIK keeps its 16 digits), a formula or a link (a cell that begins with ``=``
+    stays a string), with NaN and infinity not turned into errors.  Every workbook nikmatch
+    writes is opened here."""
+    workbook = _xlsxwriter().Workbook(
+        str(path),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": False,
+        },
+    )
+    return workbook
 
 
 def write_xlsx(
@@ -240,7 +257,7 @@ def write_xlsx(
     >>> with tempfile.TemporaryDirectory() as d:
     ...     write_xlsx(df, pathlib.Path(d) / "out.xlsx")
     """
-    xlsxwriter = _xlsxwriter()
+    _xlsxwriter()  # a missing extra is said before any work
     header, rows = _prepared_rows(df, index, text_columns)
     if len(rows) + 1 > _XLSX_MAX_ROWS or len(header) > _XLSX_MAX_COLS:
         raise ValueError(
@@ -248,15 +265,7 @@ def write_xlsx(
             f"(at most {_XLSX_MAX_ROWS - 1} rows and {_XLSX_MAX_COLS} columns); "
             "split the frame (e.g. per kecamatan) or use write_csv"
         )
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "nan_inf_to_errors": False,
-        },
-    )
+    workbook = text_workbook(path)
     try:
         workbook.set_properties({"created": _FIXED_CREATED})
         text_format = workbook.add_format({"num_format": "@"})

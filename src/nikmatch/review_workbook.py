@@ -39,7 +39,7 @@ import pandas as pd
 
 from nikmatch._version import __version__
 from nikmatch.errors import NikmatchError
-from nikmatch.export import safe_cell
+from nikmatch.export import safe_cell, text_workbook
 from nikmatch.privacy import mask_nik, mask_text
 
 __all__ = [
@@ -310,19 +310,9 @@ def write_workbook(
 ) -> None:
     """Write the review workbook of one kecamatan (rows of a review table, see
     :func:`nikmatch.review.review_table`)."""
-    import xlsxwriter
-
     fields = _fields(table)
     headers = _headers(fields)
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "nan_inf_to_errors": False,
-        },
-    )
+    workbook = text_workbook(path)
     try:
         workbook.set_properties(
             {"created": dt.datetime(2000, 1, 1), "title": f"review {kecamatan}"}
