@@ -441,3 +441,22 @@ def test_fuzz_check_and_dedupe_never_crash(
             assert code in (0, 1), err
             if code == 1:
                 assert len(err.strip().splitlines()) == 1, err
+
+
+def test_error_and_warning_texts_from_elsewhere_are_masked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A message nikmatch did not write (pandas, a reader, a warning) may quote a cell: the
+    NIK in it is masked before it is printed."""
+
+    from nikmatch import cli
+
+    nik = "1871015708450001"
+    for exc in (ValueError(f"could not convert {nik!r}"), RuntimeError(f"row {nik}")):
+        _, message = cli._describe(exc)
+        assert nik not in message
+        assert "187101********01" in message
+    cli._show_warning(UserWarning(f"odd value {nik}"), UserWarning, "x.py", 1)
+    err = capsys.readouterr().err
+    assert nik not in err
+    assert "187101********01" in err

@@ -584,10 +584,10 @@ def _describe(exc: BaseException) -> tuple[int, str]:
         reason = exc.strerror or str(exc) or type(exc).__name__
         return EXIT_INPUT, f"cannot access{where}: {reason}"
     if isinstance(exc, (NikmatchError, ValueError, ImportError, pd.errors.ParserError)):
-        return EXIT_INPUT, f"{type(exc).__name__}: {exc}"
+        return EXIT_INPUT, f"{type(exc).__name__}: {mask_text(str(exc))}"
     return EXIT_BUG, (
-        f"unexpected {type(exc).__name__}: {exc} -- this is a bug in nikmatch, please report "
-        "it (NIKMATCH_TRACEBACK=1 shows where)"
+        f"unexpected {type(exc).__name__}: {mask_text(str(exc))} -- this is a bug in nikmatch, "
+        "please report it (NIKMATCH_TRACEBACK=1 shows where)"
     )
 
 
@@ -620,7 +620,7 @@ def _show_warning(
     file: TextIO | None = None,
     line: str | None = None,
 ) -> None:
-    print(f"{PROG}: warning: {_one_line(str(message))}", file=sys.stderr)
+    print(f"{PROG}: warning: {_one_line(mask_text(str(message)))}", file=sys.stderr)
 
 
 def _quiet_stdout() -> None:

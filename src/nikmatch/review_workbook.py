@@ -569,7 +569,7 @@ def _cells(path: Path) -> tuple[dict[str, list[list[Any]]], list[str]]:
             if name in (SHEET, KEY_SHEET, INFO_SHEET)
         }
     except CalamineError as exc:
-        raise ReviewFileError([f"{path}: cannot read it ({exc})"]) from None
+        raise ReviewFileError([f"{path}: cannot read it ({mask_text(str(exc))})"]) from None
     finally:
         workbook.close()
     return sheets, names
